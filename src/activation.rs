@@ -1,0 +1,286 @@
+//! Activation functions f(z) and their derivatives, applied element-wise (softmax row-wise) to a
+//! batch stored row-major as a flat slice. One variant per function; each carries its parameters.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// How the gradient passes through a step (Heaviside) unit.
+///
+/// The true derivative of a step is 0 almost everywhere (and undefined at 0), so plain
+/// backpropagation teaches nothing to the layers before it. Two classic surrogates make it
+/// trainable; the exact derivative is kept for the lesson of why it fails.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepGradient {
+    /// Derivative taken as 1. For a single layer with mean squared error this is exactly
+    /// Rosenblatt's perceptron rule, Δw = η·(y − ŷ)·x (scaled by 2/n for the batch mean).
+    #[default]
+    Perceptron,
+    /// Straight-through estimator clipped to |z| ≤ 1 (Bengio et al. 2013): derivative 1 inside,
+    /// 0 outside, so deep step networks can be trained.
+    StraightThrough,
+    /// The exact derivative, 0: nothing before a step unit learns.
+    Exact,
+}
+
+/// An activation function f applied after a dense layer's affine map z = a·W + b.
+///
+/// Conventions follow PyTorch/Keras: ReLU'(0) = 0, step(0) = 0, leaky ReLU'(0) = slope,
+/// GELU is the exact erf form (not the tanh approximation).
+///
+/// ```
+/// use nnplay::activation::Activation;
+/// let z = [-1.0f32, 0.0, 2.0];
+/// let mut a = [0.0f32; 3];
+/// Activation::Relu.forward(&z, &mut a, 3);
+/// assert_eq!(a, [0.0, 0.0, 2.0]);
+/// assert_eq!("leaky_relu(0.2)".parse::<Activation>().unwrap(), Activation::LeakyRelu { slope: 0.2 });
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Activation {
+    /// f(z) = z.
+    Linear,
+    /// Heaviside: f(z) = 1 if z > 0 else 0; see [`StepGradient`] for how it trains.
+    Step {
+        #[serde(default)]
+        gradient: StepGradient,
+    },
+    /// f(z) = 1 / (1 + e^−z).
+    Sigmoid,
+    /// f(z) = tanh z.
+    Tanh,
+    /// f(z) = max(0, z).
+    Relu,
+    /// f(z) = z if z > 0 else slope·z (Keras default slope 0.3, PyTorch 0.01; ours 0.01).
+    LeakyRelu { slope: f32 },
+    /// f(z) = z if z > 0 else α(e^z − 1) (α = 1 in PyTorch and Keras).
+    Elu { alpha: f32 },
+    /// f(z) = ln(1 + e^z), a smooth ReLU.
+    Softplus,
+    /// f(z) = z·Φ(z) with Φ the standard normal CDF (exact erf form).
+    Gelu,
+    /// Row-wise e^z_k / Σ_j e^z_j. Output layer only, paired with categorical cross-entropy.
+    Softmax,
+}
+
+impl Activation {
+    /// Every activation once, with default parameters (one per menu option).
+    pub fn all() -> [Activation; 12] {
+        [
+            Activation::Linear,
+            Activation::Step { gradient: StepGradient::Perceptron },
+            Activation::Step { gradient: StepGradient::StraightThrough },
+            Activation::Step { gradient: StepGradient::Exact },
+            Activation::Sigmoid,
+            Activation::Tanh,
+            Activation::Relu,
+            Activation::LeakyRelu { slope: 0.01 },
+            Activation::Elu { alpha: 1.0 },
+            Activation::Softplus,
+            Activation::Gelu,
+            Activation::Softmax,
+        ]
+    }
+
+    /// A sentence for a tooltip.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Activation::Linear => "No squashing: the neuron outputs its weighted sum as is.",
+            Activation::Step { .. } => "Fires 1 when the weighted sum is positive, 0 otherwise: the original perceptron.",
+            Activation::Sigmoid => "Squashes any number into (0, 1); saturates, so gradients vanish at the ends.",
+            Activation::Tanh => "Squashes into (−1, 1), centred on zero; the playground classic.",
+            Activation::Relu => "Passes positive sums, zeroes negative ones; fast and the modern default.",
+            Activation::LeakyRelu { .. } => "Like ReLU but lets a small slope through for negative sums, so neurons never die.",
+            Activation::Elu { .. } => "Like ReLU for positive sums, a smooth curve towards −α for negative ones.",
+            Activation::Softplus => "A smooth version of ReLU: ln(1 + e^z).",
+            Activation::Gelu => "Weights the sum by the chance a normal variable is below it; used in transformers.",
+            Activation::Softmax => "Turns the output layer into class probabilities that sum to 1.",
+        }
+    }
+
+    /// True when the function couples the units of a row (softmax), so it can only end a network.
+    pub fn is_row_wise(&self) -> bool {
+        matches!(self, Activation::Softmax)
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), crate::NnError> {
+        match *self {
+            Activation::LeakyRelu { slope } if !(slope.is_finite() && (0.0..1.0).contains(&slope)) => {
+                Err(crate::NnError::BadHyperparameter { name: "leaky ReLU slope", value: slope as f64, requirement: "in [0, 1)" })
+            }
+            Activation::Elu { alpha } => crate::NnError::positive("ELU alpha", alpha),
+            _ => Ok(()),
+        }
+    }
+
+    /// Applies f to `z` (a row-major batch with `cols` units per row) writing into `a`.
+    pub fn forward(&self, z: &[f32], a: &mut [f32], cols: usize) {
+        debug_assert_eq!(z.len(), a.len());
+        match *self {
+            Activation::Linear => a.copy_from_slice(z),
+            Activation::Step { .. } => map(z, a, |v| if v > 0.0 { 1.0 } else { 0.0 }),
+            Activation::Sigmoid => map(z, a, sigmoid),
+            Activation::Tanh => map(z, a, f32::tanh),
+            Activation::Relu => map(z, a, |v| v.max(0.0)),
+            Activation::LeakyRelu { slope } => map(z, a, |v| if v > 0.0 { v } else { slope * v }),
+            Activation::Elu { alpha } => map(z, a, |v| if v > 0.0 { v } else { alpha * v.exp_m1() }),
+            Activation::Softplus => map(z, a, softplus),
+            Activation::Gelu => map(z, a, |v| 0.5 * v * (1.0 + libm::erff(v * std::f32::consts::FRAC_1_SQRT_2))),
+            Activation::Softmax => {
+                for (zr, ar) in z.chunks_exact(cols).zip(a.chunks_exact_mut(cols)) {
+                    softmax_row(zr, ar);
+                }
+            }
+        }
+    }
+
+    /// Given z, a = f(z) and ∂L/∂a, writes ∂L/∂z into `grad_z` (may alias nothing).
+    pub fn backward(&self, z: &[f32], a: &[f32], grad_a: &[f32], grad_z: &mut [f32], cols: usize) {
+        match *self {
+            Activation::Linear => grad_z.copy_from_slice(grad_a),
+            Activation::Step { gradient } => match gradient {
+                StepGradient::Perceptron => grad_z.copy_from_slice(grad_a),
+                StepGradient::StraightThrough => {
+                    zip3(z, grad_a, grad_z, |zv, g| if zv.abs() <= 1.0 { g } else { 0.0 })
+                }
+                StepGradient::Exact => grad_z.fill(0.0),
+            },
+            Activation::Sigmoid => zip3(a, grad_a, grad_z, |av, g| g * av * (1.0 - av)),
+            Activation::Tanh => zip3(a, grad_a, grad_z, |av, g| g * (1.0 - av * av)),
+            Activation::Relu => zip3(z, grad_a, grad_z, |zv, g| if zv > 0.0 { g } else { 0.0 }),
+            Activation::LeakyRelu { slope } => zip3(z, grad_a, grad_z, |zv, g| if zv > 0.0 { g } else { slope * g }),
+            Activation::Elu { alpha } => {
+                for ((gz, &zv), (&av, &g)) in grad_z.iter_mut().zip(z).zip(a.iter().zip(grad_a)) {
+                    *gz = if zv > 0.0 { g } else { g * (av + alpha) };
+                }
+            }
+            Activation::Softplus => zip3(z, grad_a, grad_z, |zv, g| g * sigmoid(zv)),
+            Activation::Gelu => zip3(z, grad_a, grad_z, |zv, g| g * gelu_derivative(zv)),
+            Activation::Softmax => {
+                for ((ar, gr), gzr) in a.chunks_exact(cols).zip(grad_a.chunks_exact(cols)).zip(grad_z.chunks_exact_mut(cols)) {
+                    let dot: f32 = ar.iter().zip(gr).map(|(p, g)| p * g).sum();
+                    for ((gz, &p), &g) in gzr.iter_mut().zip(ar).zip(gr) {
+                        *gz = p * (g - dot);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies f to one value (softmax excepted: it needs the whole row). Used for plots.
+    pub fn apply_scalar(&self, z: f32) -> f32 {
+        let mut out = [0.0];
+        let act = if self.is_row_wise() { Activation::Linear } else { *self };
+        act.forward(&[z], &mut out, 1);
+        out[0]
+    }
+}
+
+impl fmt::Display for Activation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Activation::Linear => f.write_str("linear"),
+            Activation::Step { gradient: StepGradient::Perceptron } => f.write_str("step"),
+            Activation::Step { gradient: StepGradient::StraightThrough } => f.write_str("step_ste"),
+            Activation::Step { gradient: StepGradient::Exact } => f.write_str("step_exact"),
+            Activation::Sigmoid => f.write_str("sigmoid"),
+            Activation::Tanh => f.write_str("tanh"),
+            Activation::Relu => f.write_str("relu"),
+            Activation::LeakyRelu { slope } => write!(f, "leaky_relu({slope})"),
+            Activation::Elu { alpha } => write!(f, "elu({alpha})"),
+            Activation::Softplus => f.write_str("softplus"),
+            Activation::Gelu => f.write_str("gelu"),
+            Activation::Softmax => f.write_str("softmax"),
+        }
+    }
+}
+
+impl FromStr for Activation {
+    type Err = crate::NnError;
+
+    /// Parses the tokens of [`Display`](fmt::Display): `relu`, `leaky_relu`, `leaky_relu(0.2)`, `elu(0.5)`, `step_ste`…
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase();
+        let (name, arg) = match s.split_once('(') {
+            Some((name, rest)) => {
+                let inner = rest.strip_suffix(')').ok_or_else(|| crate::NnError::Config(format!("missing ')' in activation '{s}'")))?;
+                let value: f32 = inner.trim().parse().map_err(|_| crate::NnError::Config(format!("'{inner}' is not a number in activation '{s}'")))?;
+                (name.trim().to_string(), Some(value))
+            }
+            None => (s.clone(), None),
+        };
+        let act = match name.as_str() {
+            "linear" | "identity" => Activation::Linear,
+            "step" | "heaviside" => Activation::Step { gradient: StepGradient::Perceptron },
+            "step_ste" => Activation::Step { gradient: StepGradient::StraightThrough },
+            "step_exact" => Activation::Step { gradient: StepGradient::Exact },
+            "sigmoid" | "logistic" => Activation::Sigmoid,
+            "tanh" => Activation::Tanh,
+            "relu" => Activation::Relu,
+            "leaky_relu" | "leakyrelu" => Activation::LeakyRelu { slope: arg.unwrap_or(0.01) },
+            "elu" => Activation::Elu { alpha: arg.unwrap_or(1.0) },
+            "softplus" => Activation::Softplus,
+            "gelu" => Activation::Gelu,
+            "softmax" => Activation::Softmax,
+            _ => {
+                return Err(crate::NnError::Config(format!(
+                    "unknown activation '{s}' (expected one of linear, step, step_ste, step_exact, sigmoid, tanh, relu, leaky_relu(slope), elu(alpha), softplus, gelu, softmax)"
+                )));
+            }
+        };
+        act.validate()?;
+        Ok(act)
+    }
+}
+
+#[inline]
+fn map(z: &[f32], a: &mut [f32], f: impl Fn(f32) -> f32) {
+    for (o, &v) in a.iter_mut().zip(z) {
+        *o = f(v);
+    }
+}
+
+#[inline]
+fn zip3(x: &[f32], g: &[f32], out: &mut [f32], f: impl Fn(f32, f32) -> f32) {
+    for ((o, &xv), &gv) in out.iter_mut().zip(x).zip(g) {
+        *o = f(xv, gv);
+    }
+}
+
+/// Logistic sigmoid, written so that neither branch overflows.
+#[inline]
+pub fn sigmoid(z: f32) -> f32 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// ln(1 + e^z) without overflow for large z.
+#[inline]
+pub fn softplus(z: f32) -> f32 {
+    z.max(0.0) + (-z.abs()).exp().ln_1p()
+}
+
+#[inline]
+fn gelu_derivative(z: f32) -> f32 {
+    const INV_SQRT_2PI: f32 = 0.398_942_3;
+    let cdf = 0.5 * (1.0 + libm::erff(z * std::f32::consts::FRAC_1_SQRT_2));
+    cdf + z * INV_SQRT_2PI * (-0.5 * z * z).exp()
+}
+
+/// Softmax of one row, shifted by its maximum so that e^z never overflows.
+pub fn softmax_row(z: &[f32], out: &mut [f32]) {
+    let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0.0;
+    for (o, &v) in out.iter_mut().zip(z) {
+        *o = (v - max).exp();
+        sum += *o;
+    }
+    let inv = 1.0 / sum;
+    out.iter_mut().for_each(|o| *o *= inv);
+}

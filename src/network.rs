@@ -1,0 +1,471 @@
+//! A feed-forward network of dense layers: its configuration, its parameters (one flat vector,
+//! so an optimizer updates everything in one pass), and batched forward and backward passes that
+//! reuse a [`Workspace`] instead of allocating per batch.
+
+use crate::activation::Activation;
+use crate::error::NnError;
+use crate::init::{Initializer, NnRng, rng_from_seed};
+use crate::linalg;
+use crate::loss::Loss;
+use crate::regularization::Regularization;
+use ndarray::{Array2, ArrayView2};
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+
+/// The most units a layer may have and the most layers a network may have: far above what the
+/// playground offers, low enough that a hostile config cannot ask for gigabytes.
+pub const MAX_UNITS: usize = 4096;
+pub const MAX_LAYERS: usize = 64;
+
+/// One dense layer as the user picked it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerConfig {
+    /// Number of neurons (`out_dim`).
+    pub units: usize,
+    pub activation: Activation,
+    /// Overrides the training-wide regularization for this layer's kernel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regularization: Option<Regularization>,
+    /// Fraction of this layer's outputs zeroed during training (inverted dropout); 0 = off.
+    #[serde(default)]
+    pub dropout: f32,
+}
+
+impl LayerConfig {
+    pub fn new(units: usize, activation: Activation) -> Self {
+        LayerConfig { units, activation, regularization: None, dropout: 0.0 }
+    }
+}
+
+/// A network's architecture and how its weights are first drawn.
+///
+/// ```
+/// use nnplay::prelude::*;
+/// let config = NetworkConfig::new(2, &[4, 4], Activation::Tanh, LayerConfig::new(1, Activation::Sigmoid));
+/// let net = Network::new(&config).unwrap();
+/// assert_eq!(net.n_params(), (2 * 4 + 4) + (4 * 4 + 4) + (4 + 1));
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkConfig {
+    /// Number of input features.
+    pub in_dim: usize,
+    /// Hidden layers, then the output layer.
+    pub layers: Vec<LayerConfig>,
+    #[serde(default = "default_initializer")]
+    pub initializer: Initializer,
+    /// Seed of the initial weights.
+    #[serde(default)]
+    pub seed: u64,
+}
+
+fn default_initializer() -> Initializer {
+    Initializer::GlorotUniform
+}
+
+impl NetworkConfig {
+    /// Hidden layers of the given widths sharing one activation, then `output`.
+    pub fn new(in_dim: usize, hidden: &[usize], activation: Activation, output: LayerConfig) -> Self {
+        let mut layers: Vec<LayerConfig> = hidden.iter().map(|&u| LayerConfig::new(u, activation)).collect();
+        layers.push(output);
+        NetworkConfig { in_dim, layers, initializer: Initializer::GlorotUniform, seed: 0 }
+    }
+
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    pub fn with_initializer(mut self, initializer: Initializer) -> Self {
+        self.initializer = initializer;
+        self
+    }
+
+    pub fn out_dim(&self) -> usize {
+        self.layers.last().map_or(0, |l| l.units)
+    }
+
+    /// Rejects empty or oversized layers, bad activation parameters, softmax before the end,
+    /// dropout outside [0, 1) or on the output layer.
+    pub fn validate(&self) -> Result<(), NnError> {
+        if self.in_dim == 0 || self.in_dim > MAX_UNITS * 4 {
+            return Err(NnError::Architecture(format!("the input needs 1 to {} features, got {}", MAX_UNITS * 4, self.in_dim)));
+        }
+        if self.layers.is_empty() || self.layers.len() > MAX_LAYERS {
+            return Err(NnError::Architecture(format!("a network needs 1 to {MAX_LAYERS} layers, got {}", self.layers.len())));
+        }
+        let last = self.layers.len() - 1;
+        for (i, layer) in self.layers.iter().enumerate() {
+            if layer.units == 0 || layer.units > MAX_UNITS {
+                return Err(NnError::Architecture(format!("layer {} needs 1 to {MAX_UNITS} units, got {}", i + 1, layer.units)));
+            }
+            layer.activation.validate()?;
+            if layer.activation.is_row_wise() && i != last {
+                return Err(NnError::Architecture(format!("softmax can only be the output layer's activation (found on layer {})", i + 1)));
+            }
+            if let Some(reg) = layer.regularization {
+                reg.validate()?;
+            }
+            NnError::unit_interval("dropout rate", layer.dropout)?;
+            if i == last && layer.dropout > 0.0 {
+                return Err(NnError::Architecture("dropout cannot be applied to the output layer".into()));
+            }
+        }
+        self.initializer.validate()
+    }
+}
+
+/// Where one layer lives in the flat parameter vector.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerShape {
+    pub in_dim: usize,
+    pub out_dim: usize,
+    pub activation: Activation,
+    /// Offset of the kernel (in_dim × out_dim, row-major); the bias (out_dim) follows it.
+    pub offset: usize,
+    pub dropout: f32,
+}
+
+impl LayerShape {
+    pub fn n_weights(&self) -> usize {
+        self.in_dim * self.out_dim
+    }
+    pub fn n_params(&self) -> usize {
+        self.n_weights() + self.out_dim
+    }
+    pub fn weight_range(&self) -> std::ops::Range<usize> {
+        self.offset..self.offset + self.n_weights()
+    }
+    pub fn bias_range(&self) -> std::ops::Range<usize> {
+        self.offset + self.n_weights()..self.offset + self.n_params()
+    }
+}
+
+/// A feed-forward network: dense layers z = a·W + b, a' = f(z), with W of shape (in_dim, out_dim).
+///
+/// (Textbooks write z = W·a + b with column vectors; storing a batch as rows makes that a·Wᵀ,
+/// and we keep the kernel in Keras' (in, out) layout.)
+#[derive(Clone, Debug, PartialEq)]
+pub struct Network {
+    config: NetworkConfig,
+    shapes: Vec<LayerShape>,
+    params: Vec<f32>,
+}
+
+impl Network {
+    /// Builds the network and draws its initial weights from `config.seed`.
+    pub fn new(config: &NetworkConfig) -> Result<Network, NnError> {
+        config.validate()?;
+        let shapes = Self::layout(config);
+        let total = shapes.last().map_or(0, |s| s.offset + s.n_params());
+        let mut params = Vec::with_capacity(total);
+        let mut rng = rng_from_seed(config.seed);
+        for s in &shapes {
+            params.extend(config.initializer.sample(s.in_dim, s.out_dim, &mut rng));
+            params.extend(std::iter::repeat_n(0.0, s.out_dim));
+        }
+        Ok(Network { config: config.clone(), shapes, params })
+    }
+
+    /// Rebuilds a network from a config and saved parameters (model files).
+    pub fn from_params(config: &NetworkConfig, params: Vec<f32>) -> Result<Network, NnError> {
+        config.validate()?;
+        let shapes = Self::layout(config);
+        let total = shapes.last().map_or(0, |s| s.offset + s.n_params());
+        if params.len() != total {
+            return Err(NnError::ModelFile(format!("the architecture has {total} parameters but {} were given", params.len())));
+        }
+        if let Some(i) = params.iter().position(|p| !p.is_finite()) {
+            return Err(NnError::ModelFile(format!("parameter {i} is not a finite number")));
+        }
+        Ok(Network { config: config.clone(), shapes, params })
+    }
+
+    fn layout(config: &NetworkConfig) -> Vec<LayerShape> {
+        let mut offset = 0;
+        let mut in_dim = config.in_dim;
+        config
+            .layers
+            .iter()
+            .map(|l| {
+                let shape = LayerShape { in_dim, out_dim: l.units, activation: l.activation, offset, dropout: l.dropout };
+                offset += shape.n_params();
+                in_dim = l.units;
+                shape
+            })
+            .collect()
+    }
+
+    pub fn config(&self) -> &NetworkConfig {
+        &self.config
+    }
+    pub fn in_dim(&self) -> usize {
+        self.config.in_dim
+    }
+    pub fn out_dim(&self) -> usize {
+        self.config.out_dim()
+    }
+    pub fn layers(&self) -> &[LayerShape] {
+        &self.shapes
+    }
+    pub fn output_activation(&self) -> Activation {
+        self.shapes.last().expect("validated: at least one layer").activation
+    }
+    /// Total number of trainable parameters.
+    pub fn n_params(&self) -> usize {
+        self.params.len()
+    }
+    /// All parameters, layer by layer: kernel (row-major) then bias.
+    pub fn params(&self) -> &[f32] {
+        &self.params
+    }
+    pub fn params_mut(&mut self) -> &mut [f32] {
+        &mut self.params
+    }
+
+    /// Layer `layer`'s kernel as an (in_dim, out_dim) view.
+    pub fn weights(&self, layer: usize) -> ArrayView2<'_, f32> {
+        let s = &self.shapes[layer];
+        ArrayView2::from_shape((s.in_dim, s.out_dim), &self.params[s.weight_range()]).expect("layout is consistent")
+    }
+
+    /// Layer `layer`'s bias.
+    pub fn biases(&self, layer: usize) -> &[f32] {
+        &self.params[self.shapes[layer].bias_range()]
+    }
+
+    /// Sets the weight from input `row` to unit `col` of layer `layer` (the page's weight editor).
+    pub fn set_weight(&mut self, layer: usize, row: usize, col: usize, value: f32) -> Result<(), NnError> {
+        let s = *self.shapes.get(layer).ok_or(NnError::NoSuchWeight { layer, row, col, rows: 0, cols: 0 })?;
+        if row >= s.in_dim || col >= s.out_dim {
+            return Err(NnError::NoSuchWeight { layer, row, col, rows: s.in_dim, cols: s.out_dim });
+        }
+        if !value.is_finite() {
+            return Err(NnError::BadHyperparameter { name: "weight", value: value as f64, requirement: "a finite number" });
+        }
+        self.params[s.offset + row * s.out_dim + col] = value;
+        Ok(())
+    }
+
+    /// Sets a bias (the page's bias editor).
+    pub fn set_bias(&mut self, layer: usize, unit: usize, value: f32) -> Result<(), NnError> {
+        let s = *self.shapes.get(layer).ok_or(NnError::NoSuchWeight { layer, row: 0, col: unit, rows: 0, cols: 0 })?;
+        if unit >= s.out_dim || !value.is_finite() {
+            return Err(NnError::NoSuchWeight { layer, row: s.in_dim, col: unit, rows: s.in_dim, cols: s.out_dim });
+        }
+        self.params[s.offset + s.n_weights() + unit] = value;
+        Ok(())
+    }
+
+    /// Checks that `x` has the network's input width.
+    pub fn check_input(&self, x: &ArrayView2<f32>) -> Result<(), NnError> {
+        if x.ncols() != self.in_dim() {
+            return Err(NnError::InputDim { expected: self.in_dim(), got: x.ncols() });
+        }
+        Ok(())
+    }
+
+    /// Checks that `x` and `y` can be a training set for this network.
+    pub fn check_data(&self, x: &ArrayView2<f32>, y: &ArrayView2<f32>) -> Result<(), NnError> {
+        self.check_input(x)?;
+        if y.ncols() != self.out_dim() {
+            return Err(NnError::TargetDim { expected: self.out_dim(), got: y.ncols() });
+        }
+        if x.nrows() != y.nrows() {
+            return Err(NnError::RowMismatch { x_rows: x.nrows(), y_rows: y.nrows() });
+        }
+        if x.nrows() == 0 {
+            return Err(NnError::EmptyData);
+        }
+        Ok(())
+    }
+
+    /// The network's outputs a_L = f(z_L) for a batch `x` of shape (n, in_dim).
+    ///
+    /// # Shapes
+    /// x: (n, in_dim) → (n, out_dim).
+    pub fn predict(&self, x: ArrayView2<f32>) -> Result<Array2<f32>, NnError> {
+        self.check_input(&x)?;
+        let mut ws = Workspace::default();
+        let x = x.as_standard_layout();
+        let xs = x.as_slice().expect("standard layout");
+        self.forward(xs, x.nrows(), &mut ws);
+        Ok(Array2::from_shape_vec((x.nrows(), self.out_dim()), ws.output().to_vec()).expect("output has n × out_dim values"))
+    }
+
+    /// Forward pass without dropout, leaving every layer's z and a in `ws`.
+    /// `x` is row-major with `rows` rows of `in_dim` values; callers have checked the width.
+    pub fn forward(&self, x: &[f32], rows: usize, ws: &mut Workspace) {
+        self.forward_impl(x, rows, ws, None);
+    }
+
+    fn forward_impl(&self, x: &[f32], rows: usize, ws: &mut Workspace, mut rng: Option<&mut NnRng>) {
+        ws.prepare(&self.shapes, rows);
+        for (l, s) in self.shapes.iter().enumerate() {
+            let (done, rest) = ws.layers.split_at_mut(l);
+            let input: &[f32] = if l == 0 { x } else { done[l - 1].input_for_next() };
+            let cur = &mut rest[0];
+            let w = &self.params[s.weight_range()];
+            let b = &self.params[s.bias_range()];
+            linalg::affine(input, w, b, &mut cur.z, rows, s.in_dim, s.out_dim);
+            s.activation.forward(&cur.z, &mut cur.a, s.out_dim);
+            cur.dropped = false;
+            if let Some(rng) = rng.as_deref_mut().filter(|_| s.dropout > 0.0) {
+                let keep = 1.0 - s.dropout;
+                let scale = 1.0 / keep;
+                cur.mask.resize(cur.a.len(), 0.0);
+                cur.out.resize(cur.a.len(), 0.0);
+                for ((m, o), &a) in cur.mask.iter_mut().zip(cur.out.iter_mut()).zip(cur.a.iter()) {
+                    *m = if rng.random::<f32>() < keep { scale } else { 0.0 };
+                    *o = a * *m;
+                }
+                cur.dropped = true;
+            }
+        }
+    }
+
+    /// Forward and backward pass on one batch: returns the mean loss (plus penalties) and
+    /// writes ∂loss/∂params into `grads` (same layout as [`Network::params`]).
+    ///
+    /// `rng` enables dropout (training); `None` runs the deterministic network.
+    /// `x`: rows × in_dim, `y`: rows × out_dim, row-major; callers have checked shapes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn loss_and_gradient(
+        &self,
+        x: &[f32],
+        y: &[f32],
+        rows: usize,
+        loss: Loss,
+        regularization: Regularization,
+        ws: &mut Workspace,
+        grads: &mut [f32],
+        rng: Option<&mut NnRng>,
+    ) -> f32 {
+        debug_assert_eq!(grads.len(), self.params.len());
+        self.forward_impl(x, rows, ws, rng);
+        let last = self.shapes.len() - 1;
+        let out_dim = self.shapes[last].out_dim;
+
+        // δ_L = ∂L/∂z_L: straight from the logits for the cross-entropies, through f' otherwise.
+        let mut value = {
+            let top = &mut ws.layers[last];
+            if loss.uses_logits() {
+                loss.value_and_grad(&top.z, y, &mut ws.delta, out_dim)
+            } else {
+                let v = loss.value_and_grad(&top.a, y, &mut ws.grad_a, out_dim);
+                top.activation_backward(self.shapes[last].activation, &ws.grad_a, &mut ws.delta, out_dim);
+                v
+            }
+        };
+
+        for l in (0..=last).rev() {
+            let s = &self.shapes[l];
+            let input: &[f32] = if l == 0 { x } else { ws.layers[l - 1].input_for_next() };
+            let (gw, gb) = grads[s.offset..s.offset + s.n_params()].split_at_mut(s.n_weights());
+            linalg::weight_grad(input, &ws.delta, gw, gb, rows, s.in_dim, s.out_dim);
+            let reg = self.config.layers[l].regularization.unwrap_or(regularization);
+            let w = &self.params[s.weight_range()];
+            value += reg.penalty(w);
+            reg.add_gradient(w, gw);
+            if l > 0 {
+                linalg::input_grad(&ws.delta, w, &mut ws.grad_a, rows, s.in_dim, s.out_dim);
+                let below = &ws.layers[l - 1];
+                if below.dropped {
+                    ws.grad_a.iter_mut().zip(&below.mask).for_each(|(g, m)| *g *= m);
+                }
+                below.activation_backward(self.shapes[l - 1].activation, &ws.grad_a, &mut ws.delta, s.in_dim);
+            }
+        }
+        value
+    }
+
+    /// Mean loss (with penalties) on a dataset, without touching gradients.
+    pub fn evaluate_loss(&self, x: ArrayView2<f32>, y: ArrayView2<f32>, loss: Loss, regularization: Regularization) -> Result<f32, NnError> {
+        self.check_data(&x, &y)?;
+        let mut ws = Workspace::default();
+        let x = x.as_standard_layout();
+        let y = y.as_standard_layout();
+        self.forward(x.as_slice().expect("standard"), x.nrows(), &mut ws);
+        let top = ws.layers.last().expect("validated: at least one layer");
+        let output = if loss.uses_logits() { &top.z } else { &top.a };
+        let mut value = loss.value(output, y.as_slice().expect("standard"), self.out_dim());
+        for (l, s) in self.shapes.iter().enumerate() {
+            value += self.config.layers[l].regularization.unwrap_or(regularization).penalty(&self.params[s.weight_range()]);
+        }
+        Ok(value)
+    }
+
+    /// A Keras-style table of layers and parameter counts.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!("{:<8} {:<14} {:<16} {:>10}\n", "Layer", "Output shape", "Activation", "Params"));
+        out.push_str(&format!("{}\n", "─".repeat(51)));
+        out.push_str(&format!("{:<8} {:<14} {:<16} {:>10}\n", "input", format!("(None, {})", self.in_dim()), "", 0));
+        for (i, s) in self.shapes.iter().enumerate() {
+            let name = if i + 1 == self.shapes.len() { "output".to_string() } else { format!("dense_{}", i + 1) };
+            let act = if s.dropout > 0.0 { format!("{} +drop {}", s.activation, s.dropout) } else { s.activation.to_string() };
+            out.push_str(&format!("{:<8} {:<14} {:<16} {:>10}\n", name, format!("(None, {})", s.out_dim), act, s.n_params()));
+        }
+        out.push_str(&format!("{}\n", "─".repeat(51)));
+        out.push_str(&format!("Total params: {}\n", self.n_params()));
+        out
+    }
+}
+
+/// Buffers of one layer's forward pass.
+#[derive(Clone, Debug, Default)]
+pub struct LayerBuffers {
+    /// Pre-activations z, rows × out_dim.
+    pub z: Vec<f32>,
+    /// Activations a = f(z), rows × out_dim.
+    pub a: Vec<f32>,
+    mask: Vec<f32>,
+    out: Vec<f32>,
+    dropped: bool,
+}
+
+impl LayerBuffers {
+    fn input_for_next(&self) -> &[f32] {
+        if self.dropped { &self.out } else { &self.a }
+    }
+
+    fn activation_backward(&self, act: Activation, grad_a: &[f32], delta: &mut [f32], cols: usize) {
+        act.backward(&self.z, &self.a, grad_a, &mut delta[..self.z.len()], cols);
+    }
+}
+
+/// Scratch space reused across batches so the training loop does not allocate.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    rows: usize,
+    layers: Vec<LayerBuffers>,
+    delta: Vec<f32>,
+    grad_a: Vec<f32>,
+}
+
+impl Workspace {
+    fn prepare(&mut self, shapes: &[LayerShape], rows: usize) {
+        let widest = shapes.iter().map(|s| s.out_dim.max(s.in_dim)).max().unwrap_or(0);
+        let matches = self.rows == rows && self.layers.len() == shapes.len() && self.layers.iter().zip(shapes).all(|(b, s)| b.z.len() == rows * s.out_dim);
+        if !matches {
+            self.rows = rows;
+            self.layers = shapes.iter().map(|s| LayerBuffers { z: vec![0.0; rows * s.out_dim], a: vec![0.0; rows * s.out_dim], ..Default::default() }).collect();
+            self.delta = vec![0.0; rows * widest];
+            self.grad_a = vec![0.0; rows * widest];
+        }
+    }
+
+    /// Rows of the last forward pass.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Layer `l`'s buffers after a forward pass.
+    pub fn layer(&self, l: usize) -> &LayerBuffers {
+        &self.layers[l]
+    }
+
+    /// The network's output a_L after a forward pass.
+    pub fn output(&self) -> &[f32] {
+        &self.layers.last().expect("forward ran").a
+    }
+}

@@ -1,0 +1,333 @@
+//! Optimizers, learning-rate schedules and gradient clipping. An optimizer is a value describing
+//! the update rule; its running state (moments, step count) lives beside the parameters in an
+//! [`OptimizerState`], and one step updates the network's flat parameter vector in place.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// An update rule p ← p − lr·(…). Defaults are PyTorch's (see each constructor).
+///
+/// Plain gradient descent is `Sgd`; whether it is full-batch or mini-batch is the batch size's
+/// business, not the optimizer's.
+///
+/// ```
+/// use nnplay::optim::{Optimizer, OptimizerState};
+/// let mut params = [1.0f32, -1.0];
+/// let mut state = OptimizerState::default();
+/// Optimizer::Sgd.step(0.1, &mut params, &[0.5, -0.5], &mut state);
+/// assert_eq!(params, [0.95, -0.95]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Optimizer {
+    /// p ← p − lr·g.
+    Sgd,
+    /// Heavy ball: v ← μv + g; p ← p − lr·v.
+    Momentum { momentum: f32 },
+    /// Nesterov: v ← μv + g; p ← p − lr·(g + μv).
+    Nesterov { momentum: f32 },
+    /// s ← s + g²; p ← p − lr·g / (√s + ε). PyTorch: ε = 1e-10, s₀ = 0.
+    AdaGrad { eps: f32, initial_accumulator: f32 },
+    /// v ← αv + (1−α)g²; p ← p − lr·g / (√v + ε). PyTorch: α = 0.99, ε = 1e-8.
+    RmsProp { alpha: f32, eps: f32 },
+    /// Adam with bias correction. PyTorch: β1 = 0.9, β2 = 0.999, ε = 1e-8.
+    Adam { beta1: f32, beta2: f32, eps: f32 },
+    /// Adam with decoupled weight decay p ← p − lr·λ·p on every parameter. PyTorch: λ = 0.01.
+    AdamW { beta1: f32, beta2: f32, eps: f32, weight_decay: f32 },
+}
+
+impl Default for Optimizer {
+    fn default() -> Self {
+        Optimizer::adam()
+    }
+}
+
+impl Optimizer {
+    /// Momentum 0.9 (the usual choice; PyTorch's SGD default is 0, which is plain `Sgd`).
+    pub fn momentum() -> Self {
+        Optimizer::Momentum { momentum: 0.9 }
+    }
+    pub fn nesterov() -> Self {
+        Optimizer::Nesterov { momentum: 0.9 }
+    }
+    pub fn adagrad() -> Self {
+        Optimizer::AdaGrad { eps: 1e-10, initial_accumulator: 0.0 }
+    }
+    pub fn rmsprop() -> Self {
+        Optimizer::RmsProp { alpha: 0.99, eps: 1e-8 }
+    }
+    pub fn adam() -> Self {
+        Optimizer::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 }
+    }
+    pub fn adamw() -> Self {
+        Optimizer::AdamW { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }
+    }
+
+    /// Every optimizer once, with default hyperparameters.
+    pub fn all() -> [Optimizer; 7] {
+        [Optimizer::Sgd, Optimizer::momentum(), Optimizer::nesterov(), Optimizer::adagrad(), Optimizer::rmsprop(), Optimizer::adam(), Optimizer::adamw()]
+    }
+
+    /// The token used in URLs and on the command line.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Optimizer::Sgd => "sgd",
+            Optimizer::Momentum { .. } => "momentum",
+            Optimizer::Nesterov { .. } => "nesterov",
+            Optimizer::AdaGrad { .. } => "adagrad",
+            Optimizer::RmsProp { .. } => "rmsprop",
+            Optimizer::Adam { .. } => "adam",
+            Optimizer::AdamW { .. } => "adamw",
+        }
+    }
+
+    /// A sentence for a tooltip.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Optimizer::Sgd => "Step straight down the gradient, scaled by the learning rate.",
+            Optimizer::Momentum { .. } => "A heavy ball: keeps rolling in the direction it was going.",
+            Optimizer::Nesterov { .. } => "Momentum that looks ahead before it corrects.",
+            Optimizer::AdaGrad { .. } => "Each weight gets its own step size, shrinking as its gradients add up.",
+            Optimizer::RmsProp { .. } => "Divides each step by a running average of recent gradient sizes.",
+            Optimizer::Adam { .. } => "Momentum plus RMSProp, with bias correction: the usual default.",
+            Optimizer::AdamW { .. } => "Adam with weight decay applied directly to the weights.",
+        }
+    }
+
+    /// Rejects NaN, ∞ and out-of-range hyperparameters.
+    pub fn validate(&self) -> Result<(), crate::NnError> {
+        use crate::NnError as E;
+        match *self {
+            Optimizer::Sgd => Ok(()),
+            Optimizer::Momentum { momentum } | Optimizer::Nesterov { momentum } => E::unit_interval("momentum", momentum),
+            Optimizer::AdaGrad { eps, initial_accumulator } => {
+                E::positive("epsilon", eps)?;
+                E::non_negative("initial accumulator", initial_accumulator)
+            }
+            Optimizer::RmsProp { alpha, eps } => {
+                E::unit_interval("alpha", alpha)?;
+                E::positive("epsilon", eps)
+            }
+            Optimizer::Adam { beta1, beta2, eps } => {
+                E::unit_interval("beta1", beta1)?;
+                E::unit_interval("beta2", beta2)?;
+                E::positive("epsilon", eps)
+            }
+            Optimizer::AdamW { beta1, beta2, eps, weight_decay } => {
+                E::unit_interval("beta1", beta1)?;
+                E::unit_interval("beta2", beta2)?;
+                E::positive("epsilon", eps)?;
+                E::non_negative("weight decay", weight_decay)
+            }
+        }
+    }
+
+    /// Updates `params` in place from `grads` (same length), advancing `state`.
+    pub fn step(&self, lr: f32, params: &mut [f32], grads: &[f32], state: &mut OptimizerState) {
+        debug_assert_eq!(params.len(), grads.len());
+        state.ensure_len(params.len(), self);
+        state.t += 1;
+        match *self {
+            Optimizer::Sgd => {
+                for (p, &g) in params.iter_mut().zip(grads) {
+                    *p -= lr * g;
+                }
+            }
+            Optimizer::Momentum { momentum } => {
+                for ((p, &g), v) in params.iter_mut().zip(grads).zip(&mut state.first) {
+                    *v = momentum * *v + g;
+                    *p -= lr * *v;
+                }
+            }
+            Optimizer::Nesterov { momentum } => {
+                for ((p, &g), v) in params.iter_mut().zip(grads).zip(&mut state.first) {
+                    *v = momentum * *v + g;
+                    *p -= lr * (g + momentum * *v);
+                }
+            }
+            Optimizer::AdaGrad { eps, .. } => {
+                for ((p, &g), s) in params.iter_mut().zip(grads).zip(&mut state.second) {
+                    *s += g * g;
+                    *p -= lr * g / (s.sqrt() + eps);
+                }
+            }
+            Optimizer::RmsProp { alpha, eps } => {
+                for ((p, &g), v) in params.iter_mut().zip(grads).zip(&mut state.second) {
+                    *v = alpha * *v + (1.0 - alpha) * g * g;
+                    *p -= lr * g / (v.sqrt() + eps);
+                }
+            }
+            Optimizer::Adam { beta1, beta2, eps } => adam_update(lr, beta1, beta2, eps, params, grads, state),
+            Optimizer::AdamW { beta1, beta2, eps, weight_decay } => {
+                let shrink = 1.0 - lr * weight_decay;
+                params.iter_mut().for_each(|p| *p *= shrink);
+                adam_update(lr, beta1, beta2, eps, params, grads, state);
+            }
+        }
+    }
+}
+
+fn adam_update(lr: f32, beta1: f32, beta2: f32, eps: f32, params: &mut [f32], grads: &[f32], state: &mut OptimizerState) {
+    let t = state.t as i32;
+    let c1 = 1.0 - beta1.powi(t);
+    let c2 = 1.0 - beta2.powi(t);
+    for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(&mut state.first).zip(&mut state.second) {
+        *m = beta1 * *m + (1.0 - beta1) * g;
+        *v = beta2 * *v + (1.0 - beta2) * g * g;
+        let m_hat = *m / c1;
+        let v_hat = *v / c2;
+        *p -= lr * m_hat / (v_hat.sqrt() + eps);
+    }
+}
+
+impl fmt::Display for Optimizer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Optimizer {
+    type Err = crate::NnError;
+
+    /// Parses an optimizer name, giving it its default hyperparameters.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let name = s.trim().to_ascii_lowercase();
+        Optimizer::all().into_iter().find(|o| o.name() == name || (name == "gd" && o.name() == "sgd")).ok_or_else(|| {
+            crate::NnError::Config(format!("unknown optimizer '{s}' (expected sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw)"))
+        })
+    }
+}
+
+/// The running state of an optimizer: the step count and up to two moment vectors.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OptimizerState {
+    /// Number of steps taken.
+    pub t: u64,
+    /// First moment / velocity (momentum, Nesterov, Adam).
+    pub first: Vec<f32>,
+    /// Second moment / accumulator (AdaGrad, RMSProp, Adam).
+    pub second: Vec<f32>,
+}
+
+impl OptimizerState {
+    fn ensure_len(&mut self, n: usize, opt: &Optimizer) {
+        if self.first.len() != n {
+            self.first = vec![0.0; n];
+        }
+        if self.second.len() != n {
+            let start = match *opt {
+                Optimizer::AdaGrad { initial_accumulator, .. } => initial_accumulator,
+                _ => 0.0,
+            };
+            self.second = vec![start; n];
+        }
+    }
+
+    /// Forgets everything (used on reset).
+    pub fn clear(&mut self) {
+        *self = OptimizerState::default();
+    }
+}
+
+/// Scales `grads` down so that its Euclidean norm is at most `max_norm`; returns the norm before.
+pub fn clip_by_norm(grads: &mut [f32], max_norm: f32) -> f32 {
+    let norm = grads.iter().map(|g| (*g as f64) * (*g as f64)).sum::<f64>().sqrt() as f32;
+    if norm > max_norm {
+        let scale = max_norm / norm;
+        grads.iter_mut().for_each(|g| *g *= scale);
+    }
+    norm
+}
+
+/// How the learning rate changes with the epoch number (epoch 0 uses the base rate).
+///
+/// ```
+/// use nnplay::optim::LrSchedule;
+/// let s = LrSchedule::StepDecay { every: 10, gamma: 0.5 };
+/// assert_eq!(s.rate(0.1, 25), 0.025);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LrSchedule {
+    #[default]
+    Constant,
+    /// Multiply by `gamma` every `every` epochs (PyTorch `StepLR`).
+    StepDecay { every: usize, gamma: f32 },
+    /// Multiply by `gamma` every epoch (PyTorch `ExponentialLR`).
+    Exponential { gamma: f32 },
+    /// Half a cosine from the base rate to `min_lr` over `period` epochs, then stay (PyTorch `CosineAnnealingLR`).
+    Cosine { period: usize, min_lr: f32 },
+}
+
+impl LrSchedule {
+    pub fn validate(&self) -> Result<(), crate::NnError> {
+        use crate::NnError as E;
+        match *self {
+            LrSchedule::Constant => Ok(()),
+            LrSchedule::StepDecay { every, gamma } => {
+                E::positive("step decay period", every as f32)?;
+                E::positive("step decay gamma", gamma)
+            }
+            LrSchedule::Exponential { gamma } => E::positive("exponential decay gamma", gamma),
+            LrSchedule::Cosine { period, min_lr } => {
+                E::positive("cosine period", period as f32)?;
+                E::non_negative("cosine minimum rate", min_lr)
+            }
+        }
+    }
+
+    /// The learning rate at `epoch` for a base rate `base`.
+    pub fn rate(&self, base: f32, epoch: usize) -> f32 {
+        match *self {
+            LrSchedule::Constant => base,
+            LrSchedule::StepDecay { every, gamma } => base * gamma.powi((epoch / every.max(1)) as i32),
+            LrSchedule::Exponential { gamma } => base * gamma.powi(epoch as i32),
+            LrSchedule::Cosine { period, min_lr } => {
+                let progress = (epoch.min(period) as f32) / period.max(1) as f32;
+                min_lr + 0.5 * (base - min_lr) * (1.0 + (std::f32::consts::PI * progress).cos())
+            }
+        }
+    }
+}
+
+impl fmt::Display for LrSchedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LrSchedule::Constant => f.write_str("constant"),
+            LrSchedule::StepDecay { every, gamma } => write!(f, "step({every},{gamma})"),
+            LrSchedule::Exponential { gamma } => write!(f, "exp({gamma})"),
+            LrSchedule::Cosine { period, min_lr } => write!(f, "cosine({period},{min_lr})"),
+        }
+    }
+}
+
+impl FromStr for LrSchedule {
+    type Err = crate::NnError;
+
+    /// Parses `constant`, `step(10,0.5)`, `exp(0.99)`, `cosine(100,0)`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase();
+        let bad = || crate::NnError::Config(format!("unknown schedule '{s}' (expected constant, step(every,gamma), exp(gamma) or cosine(period,min_lr))"));
+        let (name, args): (&str, Vec<f32>) = match s.split_once('(') {
+            Some((name, rest)) => {
+                let inner = rest.strip_suffix(')').ok_or_else(bad)?;
+                (name, inner.split(',').map(|v| v.trim().parse::<f32>()).collect::<Result<_, _>>().map_err(|_| bad())?)
+            }
+            None => (s.as_str(), vec![]),
+        };
+        let whole = |v: f32| if v.is_finite() && v >= 1.0 && v.fract() == 0.0 { Ok(v as usize) } else { Err(bad()) };
+        let schedule = match (name, args.as_slice()) {
+            ("constant" | "none", []) => LrSchedule::Constant,
+            ("step", []) => LrSchedule::StepDecay { every: 100, gamma: 0.5 },
+            ("step", [every, gamma]) => LrSchedule::StepDecay { every: whole(*every)?, gamma: *gamma },
+            ("exp" | "exponential", []) => LrSchedule::Exponential { gamma: 0.99 },
+            ("exp" | "exponential", [gamma]) => LrSchedule::Exponential { gamma: *gamma },
+            ("cosine", []) => LrSchedule::Cosine { period: 500, min_lr: 0.0 },
+            ("cosine", [period, min_lr]) => LrSchedule::Cosine { period: whole(*period)?, min_lr: *min_lr },
+            _ => return Err(bad()),
+        };
+        schedule.validate()?;
+        Ok(schedule)
+    }
+}
