@@ -429,7 +429,8 @@ impl LayerBuffers {
     }
 
     fn activation_backward(&self, act: Activation, grad_a: &[f32], delta: &mut [f32], cols: usize) {
-        act.backward(&self.z, &self.a, grad_a, &mut delta[..self.z.len()], cols);
+        let n = self.z.len();
+        act.backward(&self.z, &self.a, &grad_a[..n], &mut delta[..n], cols);
     }
 }
 
