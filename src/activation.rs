@@ -121,8 +121,8 @@ impl Activation {
         match *self {
             Activation::Linear => a.copy_from_slice(z),
             Activation::Step { .. } => map(z, a, |v| if v > 0.0 { 1.0 } else { 0.0 }),
-            Activation::Sigmoid => map(z, a, sigmoid),
-            Activation::Tanh => map(z, a, f32::tanh),
+            Activation::Sigmoid => map(z, a, crate::fastmath::sigmoid),
+            Activation::Tanh => map(z, a, crate::fastmath::tanh),
             Activation::Relu => map(z, a, |v| v.max(0.0)),
             Activation::LeakyRelu { slope } => map(z, a, |v| if v > 0.0 { v } else { slope * v }),
             Activation::Elu { alpha } => map(z, a, |v| if v > 0.0 { v } else { alpha * v.exp_m1() }),

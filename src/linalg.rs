@@ -55,12 +55,23 @@ pub fn weight_grad(a: &[f32], d: &[f32], dw: &mut [f32], db: &mut [f32], m: usiz
     }
 }
 
-/// da (m×k) = d (m×n) · wᵀ (n×k). Overwrites da.
-pub fn input_grad(d: &[f32], w: &[f32], da: &mut [f32], m: usize, k: usize, n: usize) {
+/// da (m×k) = d (m×n) · wᵀ (n×k). Overwrites da. `scratch` holds wᵀ for small kernels, so that
+/// the inner loop is an axpy along contiguous memory rather than a dot product (which the
+/// compiler may not vectorise: it would have to reorder the float sum).
+pub fn input_grad(d: &[f32], w: &[f32], da: &mut [f32], m: usize, k: usize, n: usize, scratch: &mut Vec<f32>) {
     if k * n <= SMALL_KERNEL {
+        scratch.resize(k * n, 0.0);
+        for (p, wrow) in w.chunks_exact(n).enumerate() {
+            for (j, &wv) in wrow.iter().enumerate() {
+                scratch[j * k + p] = wv;
+            }
+        }
         for (drow, darow) in d[..m * n].chunks_exact(n).zip(da.chunks_exact_mut(k)) {
-            for (g, wrow) in darow.iter_mut().zip(w.chunks_exact(n)) {
-                *g = drow.iter().zip(wrow).map(|(x, y)| x * y).sum();
+            darow.fill(0.0);
+            for (&dv, wtrow) in drow.iter().zip(scratch.chunks_exact(k)) {
+                for (g, &wv) in darow.iter_mut().zip(wtrow) {
+                    *g += dv * wv;
+                }
             }
         }
     } else {

@@ -367,7 +367,7 @@ impl Network {
             value += reg.penalty(w);
             reg.add_gradient(w, gw);
             if l > 0 {
-                linalg::input_grad(&ws.delta, w, &mut ws.grad_a, rows, s.in_dim, s.out_dim);
+                linalg::input_grad(&ws.delta, w, &mut ws.grad_a, rows, s.in_dim, s.out_dim, &mut ws.transposed);
                 let below = &ws.layers[l - 1];
                 if below.dropped {
                     ws.grad_a.iter_mut().zip(&below.mask).for_each(|(g, m)| *g *= m);
@@ -441,6 +441,7 @@ pub struct Workspace {
     layers: Vec<LayerBuffers>,
     delta: Vec<f32>,
     grad_a: Vec<f32>,
+    transposed: Vec<f32>,
 }
 
 impl Workspace {

@@ -159,7 +159,7 @@ fn manual_gradient(net: &Network, p: &Problem, wrong_derivative: bool) -> Vec<f3
     let (gw1, gb1) = grads[l1.offset..l1.offset + l1.n_params()].split_at_mut(l1.n_weights());
     linalg::weight_grad(&a0, &delta1, gw1, gb1, p.rows, l1.in_dim, l1.out_dim);
     let mut grad_a0 = vec![0.0; a0.len()];
-    linalg::input_grad(&delta1, &params[l1.weight_range()], &mut grad_a0, p.rows, l1.in_dim, l1.out_dim);
+    linalg::input_grad(&delta1, &params[l1.weight_range()], &mut grad_a0, p.rows, l1.in_dim, l1.out_dim, &mut Vec::new());
     let delta0: Vec<f32> = if wrong_derivative {
         a0.iter().zip(&grad_a0).map(|(a, g)| g * (1.0 - a)).collect()
     } else {
