@@ -56,7 +56,7 @@ mod tests {
             .map(|i| lo + (hi - lo) * i as f32 / steps as f32)
             .map(|x| {
                 let want = exact(x as f64);
-                ((f(x) as f64 - want).abs() / want.abs().max(1e-30))
+                (f(x) as f64 - want).abs() / want.abs().max(1e-30)
             })
             .fold(0.0, f64::max)
     }

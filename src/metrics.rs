@@ -76,7 +76,7 @@ pub fn accuracy(predictions: ArrayView2<f32>, targets: ArrayView2<f32>) -> f32 {
         .rows()
         .into_iter()
         .zip(targets.rows())
-        .filter(|(p, t)| row_class(&p) == row_class(&t))
+        .filter(|(p, t)| row_class(p) == row_class(t))
         .count();
     correct as f32 / n as f32
 }

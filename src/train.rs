@@ -195,6 +195,16 @@ impl Trainer {
     pub fn learning_rate(&self) -> f32 {
         self.config.schedule.rate(self.config.learning_rate, self.epoch)
     }
+    /// The optimizer's running state (moments and step count).
+    pub fn optimizer_state(&self) -> &OptimizerState {
+        &self.state
+    }
+    /// Starts from `state` instead of a fresh optimizer, so that a second run continues the
+    /// first one's moments and step count (Keras keeps them across `fit` calls).
+    pub fn with_optimizer_state(mut self, state: OptimizerState) -> Trainer {
+        self.state = state;
+        self
+    }
     /// The gradient of the last step (after clipping).
     pub fn last_gradient(&self) -> &[f32] {
         &self.grads

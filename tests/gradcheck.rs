@@ -60,7 +60,7 @@ fn loss_at(net: &Network, p: &Problem, loss: Loss, reg: Regularization) -> f64 {
 fn check(net: &Network, analytic: &[f32], p: &Problem, loss: Loss, reg: Regularization) -> (f32, usize, usize) {
     let base_pattern = kink_pattern(net, p, loss);
     let (mut worst, mut checked, mut skipped) = (0.0f32, 0, 0);
-    for i in 0..net.n_params() {
+    for (i, &analytic_i) in analytic.iter().enumerate() {
         let mut plus = net.clone();
         plus.params_mut()[i] += H;
         let mut minus = net.clone();
@@ -71,7 +71,7 @@ fn check(net: &Network, analytic: &[f32], p: &Problem, loss: Loss, reg: Regulari
             continue;
         }
         let numeric = ((loss_at(&plus, p, loss, reg) - loss_at(&minus, p, loss, reg)) / (2.0 * H as f64)) as f32;
-        let err = (numeric - analytic[i]).abs() / (numeric.abs().max(analytic[i].abs()).max(1e-2));
+        let err = (numeric - analytic_i).abs() / (numeric.abs().max(analytic_i.abs()).max(1e-2));
         worst = worst.max(err);
         checked += 1;
     }
