@@ -22,6 +22,7 @@
 pub mod activation;
 pub mod data;
 pub mod error;
+pub mod fastmath;
 pub mod init;
 pub mod keras;
 pub mod linalg;
@@ -29,6 +30,7 @@ pub mod loss;
 pub mod metrics;
 pub mod model_io;
 pub mod network;
+pub mod onnx;
 pub mod optim;
 pub mod playground;
 pub mod regularization;
@@ -45,12 +47,12 @@ pub mod prelude {
     pub use crate::activation::{Activation, StepGradient};
     pub use crate::error::NnError;
     pub use crate::init::Initializer;
-    // keras
+    pub use crate::keras::{Dense, FitOptions, Sequential};
     pub use crate::loss::Loss;
     pub use crate::metrics::Metric;
     pub use crate::network::{LayerConfig, Network, NetworkConfig};
     pub use crate::optim::{LrSchedule, Optimizer};
     pub use crate::regularization::Regularization;
-    // sklearn
+    pub use crate::sklearn::{MlpClassifier, MlpRegressor};
     pub use crate::train::{EpochRecord, History, TrainConfig, Trainer};
 }

@@ -1,0 +1,91 @@
+// Tiny dependency-free static file server for the playground: serves the repository root on
+// 127.0.0.1 so that index.html, www/ and the generated www/pkg/ load as ES modules and wasm.
+// Port from $PORT (default 8080; 0 picks a free port). The first line printed is the URL, which
+// scripts/test.sh reads to learn the port.
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const HOST = process.env.HOST || '127.0.0.1';
+const PORT = Number.parseInt(process.env.PORT ?? '8080', 10);
+
+// Browsers refuse module scripts and streaming wasm compilation without the right types.
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.gz': 'application/gzip',
+  '.map': 'application/json; charset=utf-8',
+};
+
+// Only the page's own files are served; everything else (sources, node_modules, .git) is 404.
+const ALLOWED = ['index.html', 'www', 'docs', 'data', 'favicon.ico'];
+
+function resolvePath(urlPath) {
+  let p;
+  try {
+    p = decodeURIComponent(urlPath.split('?')[0]);
+  } catch {
+    return null;
+  }
+  if (p.endsWith('/')) p += 'index.html';
+  const full = normalize(join(ROOT, p));
+  if (full !== ROOT && !full.startsWith(ROOT + sep)) return null;
+  const rel = full.slice(ROOT.length + 1);
+  const top = rel.split(sep)[0];
+  return ALLOWED.includes(top) ? full : null;
+}
+
+const server = createServer((req, res) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    return;
+  }
+  const file = resolvePath(new URL(req.url, 'http://x').pathname);
+  let st = null;
+  try {
+    st = file && statSync(file);
+  } catch {
+    st = null;
+  }
+  if (!st || !st.isFile()) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': MIME[extname(file).toLowerCase()] || 'application/octet-stream',
+    'Content-Length': st.size,
+    // A rebuilt wasm must never be mixed with a cached JS glue file.
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).pipe(res);
+});
+
+server.on('error', (err) => {
+  console.error(`serve.mjs: ${err.message}`);
+  process.exit(1);
+});
+
+server.listen(PORT, HOST, () => {
+  const { port } = server.address();
+  console.log(`http://${HOST}:${port}/`);
+});
+
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -1,0 +1,210 @@
+//! `predict`, `eval` and `summary`: everything that starts from a saved model file, plus the
+//! command line's own section of that file (which raw columns the model reads and how they
+//! become its inputs).
+
+use super::args::{EvalArgs, PredictArgs, SummaryArgs};
+use super::data::{eval_data, read_inputs, targets_for, to_network_inputs};
+use super::error::{CliError, write_file};
+use super::report::{self, Scores};
+use nnplay::data::{FeatureSet, Scaling, Task};
+use nnplay::metrics::{Metric, confusion_matrix, predicted_class};
+use nnplay::model_io::{self, ModelFile};
+use nnplay::network::Network;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The command line's section of a model file (`estimator`): how raw rows become the network's
+/// inputs, and where the model came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename = "cli")]
+pub struct CliSection {
+    /// Names of the raw columns `predict` reads, in order (before derived features).
+    pub inputs: Vec<String>,
+    /// Inputs derived from (x1, x2), for models trained on a generated set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<FeatureSet>,
+    /// The header name of the CSV target column, skipped when it appears in a file to predict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// The data set token or file name the model was trained on.
+    pub data: String,
+    /// The page link query of the run, when the settings fit the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    pub epochs: usize,
+}
+
+impl CliSection {
+    /// The section of `file`, or a neutral one (inputs x1…xn, no features) for models written
+    /// by the other front ends.
+    pub fn of(file: &ModelFile) -> CliSection {
+        file.estimator
+            .clone()
+            .and_then(|v| serde_json::from_value::<CliSection>(v).ok())
+            .unwrap_or_else(|| CliSection {
+                inputs: (1..=file.network.in_dim).map(|j| format!("x{j}")).collect(),
+                features: None,
+                target: None,
+                data: "unknown".into(),
+                query: None,
+                epochs: 0,
+            })
+    }
+}
+
+/// Loads and checks a model file, naming it in any error.
+fn load(path: &Path) -> Result<(ModelFile, Network), CliError> {
+    let text = super::error::read_text(path)?;
+    let file = model_io::load_json(&text).map_err(|e| CliError::file(path, e))?;
+    let net = file.network().map_err(|e| CliError::file(path, e))?;
+    Ok((file, net))
+}
+
+/// The task a model file states, or the one its output layer implies.
+fn task_of(file: &ModelFile, net: &Network) -> Task {
+    file.task.unwrap_or(match (net.out_dim(), file.classes.as_ref().map(Vec::len)) {
+        (1, Some(2)) => Task::BinaryClassification,
+        (k, Some(c)) if k == c && k > 1 => Task::MultiClassification { classes: k },
+        _ => Task::Regression,
+    })
+}
+
+pub fn predict(args: PredictArgs) -> Result<(), CliError> {
+    let (file, net) = load(&args.model)?;
+    let section = CliSection::of(&file);
+    let ignore = args.ignore.as_deref().or(section.target.as_deref());
+    let raw = read_inputs(&args.csv, &section.inputs, ignore)?;
+    let x = to_network_inputs(raw, section.features.as_ref(), file.scaler.as_ref())
+        .map_err(|e| CliError::file(&args.csv, e))?;
+    let out = net.predict(x.view())?;
+    let task = task_of(&file, &net);
+    let names: Vec<String> = match (&file.classes, task) {
+        (Some(c), _) => c.clone(),
+        (None, Task::BinaryClassification) => vec!["0".into(), "1".into()],
+        (None, Task::MultiClassification { classes }) => (0..classes).map(|k| k.to_string()).collect(),
+        (None, Task::Regression) => Vec::new(),
+    };
+
+    let mut text = String::new();
+    match task {
+        Task::Regression => {
+            let header: Vec<String> =
+                if net.out_dim() == 1 { vec!["prediction".into()] } else { (1..=net.out_dim()).map(|k| format!("prediction{k}")).collect() };
+            text.push_str(&header.join(","));
+            text.push('\n');
+            for row in out.rows() {
+                text.push_str(&row.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(","));
+                text.push('\n');
+            }
+        }
+        _ => {
+            let mut header = vec!["prediction".to_string()];
+            header.extend(names.iter().map(|n| format!("p({})", n.replace([',', '"'], "_"))));
+            text.push_str(&header.join(","));
+            text.push('\n');
+            for row in out.rows() {
+                let row = row.to_vec();
+                let class = predicted_class(&row);
+                let probabilities: Vec<f32> = if row.len() == 1 { vec![1.0 - row[0], row[0]] } else { row.clone() };
+                let name = names.get(class).cloned().unwrap_or_else(|| class.to_string());
+                let mut cells = vec![report::csv_cell(&name)];
+                cells.extend(probabilities.iter().map(|p| format!("{p:.6}")));
+                text.push_str(&cells.join(","));
+                text.push('\n');
+            }
+        }
+    }
+    match &args.output {
+        Some(path) => write_file(path, text.as_bytes()),
+        None => report::stdout(&text),
+    }
+}
+
+pub fn eval(args: EvalArgs) -> Result<(), CliError> {
+    let (file, net) = load(&args.model)?;
+    let section = CliSection::of(&file);
+    let task = task_of(&file, &net);
+    let (ds, name) = eval_data(&args.data, file.classes.as_deref(), section.target.as_deref())?;
+    let x = to_network_inputs(ds.x.clone(), section.features.as_ref(), file.scaler.as_ref())?;
+    net.check_input(&x.view()).map_err(|e| CliError::usage(format!("{name}: {e}")))?;
+    let y = targets_for(&ds, net.out_dim())?;
+    let loss = file.train.as_ref().map_or_else(|| nnplay::playground::default_head(task).1, |t| t.loss);
+    let metric = if task == Task::Regression { Metric::R2 } else { Metric::Accuracy };
+    let predictions = net.predict(x.view())?;
+    let scores = Scores {
+        loss: net.evaluate_loss(x.view(), y.view(), loss, nnplay::regularization::Regularization::None)?,
+        metric: metric.compute(predictions.view(), y.view()),
+    };
+    let confusion = match (task, &file.classes) {
+        (Task::Regression, _) => None,
+        (_, classes) => {
+            let k = if net.out_dim() == 1 { 2 } else { net.out_dim() };
+            let names = classes.clone().unwrap_or_else(|| (0..k).map(|c| c.to_string()).collect());
+            Some((names, confusion_matrix(predictions.view(), y.view(), k)))
+        }
+    };
+    let text = if args.json {
+        let value = serde_json::json!({
+            "data": name,
+            "rows": ds.len(),
+            "loss_name": loss.to_string(),
+            "loss": scores.loss,
+            "metric": metric.name(),
+            metric.name(): scores.metric,
+            "confusion": confusion.as_ref().map(|(n, m)| serde_json::json!({"classes": n, "counts": m})),
+        });
+        format!("{value}\n")
+    } else {
+        let mut t = String::new();
+        t.push_str(&format!("model     {}\n", args.model.display()));
+        t.push_str(&format!("data      {name}: {} rows\n", ds.len()));
+        t.push_str(&format!("loss      {} {}\n", loss, report::number(scores.loss)));
+        t.push_str(&format!("{:<9} {}\n", metric.name(), report::metric_value(metric, scores.metric)));
+        if let Some((names, counts)) = &confusion {
+            t.push('\n');
+            t.push_str(&report::confusion_table(names, counts));
+        }
+        t
+    };
+    report::stdout(&text)
+}
+
+pub fn summary(args: SummaryArgs) -> Result<(), CliError> {
+    let (file, net) = load(&args.model)?;
+    let section = CliSection::of(&file);
+    let task = task_of(&file, &net);
+    let mut t = String::new();
+    t.push_str(&format!("model     {}\n", args.model.display()));
+    t.push_str(&format!("task      {}\n", report::task_name(task)));
+    if let Some(classes) = &file.classes {
+        t.push_str(&format!("classes   {}\n", classes.join(", ")));
+    }
+    t.push_str(&format!("inputs    {}\n", section.inputs.join(", ")));
+    if let Some(f) = &section.features {
+        t.push_str(&format!("features  {}\n", f.names().join(", ")));
+    }
+    if let Some(s) = file.scaler.as_ref().filter(|s| s.kind != Scaling::None) {
+        t.push_str(&format!("scaling   {}\n", match s.kind {
+            Scaling::Standardize => "standardize (mean 0, standard deviation 1, fitted on the training rows)",
+            Scaling::MinMax => "min-max onto [0, 1] (fitted on the training rows)",
+            Scaling::None => "none",
+        }));
+    }
+    if section.data != "unknown" {
+        t.push_str(&format!("trained   on {} for {} epochs\n", section.data, section.epochs));
+    }
+    if let Some(train) = &file.train {
+        t.push_str(&format!("training  {}\n", report::training_line(train)));
+    }
+    if let Some(q) = &section.query {
+        t.push_str(&format!("page link ?{q}\n"));
+    }
+    t.push('\n');
+    t.push_str(&net.summary());
+    report::stdout(&t)
+}
+
+/// Writes a model file, naming the path in any error.
+pub fn save(path: &Path, file: &ModelFile) -> Result<(), CliError> {
+    write_file(path, model_io::save_json(file).as_bytes())
+}

@@ -1,0 +1,313 @@
+//! What the user picked on the page: data, network and training settings (the model config, which
+//! the URL and JSON files hold), kept apart from the UI-only [`ViewSettings`]. The playground's
+//! limits live here too, so the URL table, the session and the option lists agree on them.
+
+use crate::activation::Activation;
+use crate::data::{DatasetKind, FeatureSet, Task};
+use crate::error::NnError;
+use crate::init::Initializer;
+use crate::loss::Loss;
+use crate::network::{LayerConfig, NetworkConfig};
+use crate::optim::{LrSchedule, Optimizer};
+use crate::regularization::Regularization;
+use crate::train::TrainConfig;
+use serde::{Deserialize, Serialize};
+
+/// At most this many hidden layers (the TensorFlow Playground has 6).
+pub const MAX_HIDDEN_LAYERS: usize = 8;
+/// At most this many neurons per hidden layer (the TensorFlow Playground has 8).
+pub const MAX_UNITS: usize = 32;
+/// Range of the number of generated points. The upper end keeps the full-set evaluation after
+/// every `step` call cheap enough for 60 frames per second with the largest network.
+pub const MIN_POINTS: usize = 10;
+pub const MAX_POINTS: usize = 2000;
+/// Largest noise, in percent.
+pub const MAX_NOISE_PERCENT: u32 = 50;
+/// Range of the training share, in percent (the data module's 10–90 %).
+pub const MIN_TRAIN_PERCENT: u32 = 10;
+pub const MAX_TRAIN_PERCENT: u32 = 90;
+/// Largest learning rate: far beyond useful, but a run that diverges is a lesson, not an error.
+pub const MAX_LEARNING_RATE: f32 = 1e6;
+pub const MAX_BATCH: usize = 10_000;
+pub const MAX_DROPOUT: f32 = 0.9;
+pub const MAX_REG_RATE: f32 = 10.0;
+pub const MAX_CLIP: f32 = 1e6;
+
+/// Serialises a value as its `Display` token and reads it back with `FromStr`, so the JSON
+/// config says `"tanh"` and `"spirals3"` exactly as the URL does.
+pub(crate) mod token {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use std::fmt::Display;
+    use std::str::FromStr;
+
+    pub fn serialize<T: Display, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(value)
+    }
+
+    pub fn deserialize<'de, T, D>(d: D) -> Result<T, D::Error>
+    where
+        T: FromStr,
+        T::Err: Display,
+        D: Deserializer<'de>,
+    {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(D::Error::custom)
+    }
+
+    /// `None` is written as `null` (the URL's `auto`).
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<T: Display, S: Serializer>(value: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(v) => s.collect_str(v),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, T, D>(d: D) -> Result<Option<T>, D::Error>
+        where
+            T: FromStr,
+            T::Err: Display,
+            D: Deserializer<'de>,
+        {
+            match Option::<String>::deserialize(d)? {
+                None => Ok(None),
+                Some(t) if t == "auto" => Ok(None),
+                Some(t) => t.parse().map(Some).map_err(D::Error::custom),
+            }
+        }
+    }
+}
+
+/// Where the points come from and how they are split.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataSettings {
+    #[serde(with = "token")]
+    pub dataset: DatasetKind,
+    /// Noise in percent, 0–50 (generated sets only).
+    #[serde(rename = "noise")]
+    pub noise_percent: u32,
+    /// Number of generated points, [`MIN_POINTS`]–[`MAX_POINTS`].
+    pub points: usize,
+    /// Share of the points used for training, in percent, 10–90.
+    #[serde(rename = "train")]
+    pub train_percent: u32,
+    /// Seed of the generated points and of the train/test split.
+    pub seed: u32,
+    /// Inputs derived from (x1, x2); ignored by the shipped sets and CSV files.
+    pub features: FeatureSet,
+}
+
+impl Default for DataSettings {
+    fn default() -> Self {
+        DataSettings { dataset: DatasetKind::Circle, noise_percent: 0, points: 500, train_percent: 50, seed: 1, features: FeatureSet::default() }
+    }
+}
+
+/// One hidden layer as picked on the page.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HiddenLayer {
+    pub units: usize,
+    #[serde(with = "token")]
+    pub activation: Activation,
+}
+
+/// The network's architecture and initial weights. The output layer's width follows the data
+/// (1 for two classes and for regression, K for K classes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkSettings {
+    pub hidden: Vec<HiddenLayer>,
+    /// Output activation; `None` derives it from the task (see [`default_head`]).
+    #[serde(with = "token::option")]
+    pub output: Option<Activation>,
+    /// Loss; `None` derives it from the task.
+    #[serde(with = "token::option")]
+    pub loss: Option<Loss>,
+    #[serde(with = "token")]
+    pub initializer: Initializer,
+    /// Seed of the initial weights, and of the shuffling and dropout.
+    pub seed: u32,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        NetworkSettings {
+            hidden: vec![HiddenLayer { units: 4, activation: Activation::Tanh }, HiddenLayer { units: 2, activation: Activation::Tanh }],
+            output: None,
+            loss: None,
+            initializer: Initializer::GlorotUniform,
+            seed: 1,
+        }
+    }
+}
+
+/// How the network is trained; changing only these keeps the weights.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSettings {
+    pub optimizer: Optimizer,
+    pub learning_rate: f32,
+    #[serde(with = "token")]
+    pub schedule: LrSchedule,
+    pub batch_size: usize,
+    #[serde(with = "token")]
+    pub regularization: Regularization,
+    /// Dropout rate on every hidden layer, 0–0.9.
+    pub dropout: f32,
+    /// Gradient clipping by norm; `None` = off.
+    pub clip_norm: Option<f32>,
+}
+
+impl Default for TrainingSettings {
+    /// The TensorFlow Playground's defaults: plain SGD, learning rate 0.03, batch 10.
+    fn default() -> Self {
+        TrainingSettings {
+            optimizer: Optimizer::Sgd,
+            learning_rate: 0.03,
+            schedule: LrSchedule::Constant,
+            batch_size: 10,
+            regularization: Regularization::None,
+            dropout: 0.0,
+            clip_norm: None,
+        }
+    }
+}
+
+/// Everything that defines a playground run (what the URL and a saved JSON hold).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlaygroundConfig {
+    pub data: DataSettings,
+    pub network: NetworkSettings,
+    pub training: TrainingSettings,
+}
+
+/// UI-only switches: they share the URL but never reach the model.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewSettings {
+    /// Draw the test points on the plane.
+    pub show_test: bool,
+    /// Colour the plane by predicted class (or sign) instead of shading by confidence.
+    pub discretize: bool,
+    /// Logarithmic loss axis.
+    pub log_scale: bool,
+}
+
+/// The output activation and loss a task gets when the user leaves them on `auto`:
+/// binary → sigmoid + binary cross-entropy, K classes → softmax + categorical cross-entropy,
+/// regression → linear + mean squared error.
+pub fn default_head(task: Task) -> (Activation, Loss) {
+    match task {
+        Task::BinaryClassification => (Activation::Sigmoid, Loss::BinaryCrossEntropy),
+        Task::MultiClassification { .. } => (Activation::Softmax, Loss::CategoricalCrossEntropy),
+        Task::Regression => (Activation::Linear, Loss::MeanSquaredError),
+    }
+}
+
+/// Number of network outputs a task needs.
+pub fn outputs_for(task: Task) -> usize {
+    match task {
+        Task::BinaryClassification | Task::Regression => 1,
+        Task::MultiClassification { classes } => classes,
+    }
+}
+
+/// Short name of a task for JSON: `binary`, `multiclass`, `regression`.
+pub fn task_token(task: Task) -> &'static str {
+    match task {
+        Task::BinaryClassification => "binary",
+        Task::MultiClassification { .. } => "multiclass",
+        Task::Regression => "regression",
+    }
+}
+
+/// Checks that an output activation and a loss can go together for `task`: the loss's own
+/// rule (cross-entropies need their output), no softmax on a single output, and no
+/// cross-entropy on real-valued targets.
+pub fn check_head(task: Task, output: Activation, loss: Loss) -> Result<(), NnError> {
+    loss.check_output(output, outputs_for(task))?;
+    let incompatible = |hint| Err(NnError::Incompatible { activation: output.to_string(), loss: loss.to_string(), hint });
+    match task {
+        Task::Regression if loss.uses_logits() => incompatible("regression targets are numbers, not probabilities: use mse, mae or huber"),
+        Task::BinaryClassification if output.is_row_wise() => incompatible("two classes use one output unit, which softmax cannot drive"),
+        _ => Ok(()),
+    }
+}
+
+impl PlaygroundConfig {
+    /// The (output activation, loss) actually used for `task`: the user's explicit choice when it
+    /// suits the task, the task's default otherwise (a CSV file can change the task under a
+    /// choice made for another one).
+    pub fn head(&self, task: Task) -> (Activation, Loss) {
+        let (out, loss) = self.requested_head(task);
+        if check_head(task, out, loss).is_ok() { (out, loss) } else { default_head(task) }
+    }
+
+    /// The (output activation, loss) the settings ask for on `task`, compatible or not.
+    fn requested_head(&self, task: Task) -> (Activation, Loss) {
+        let (def_out, def_loss) = default_head(task);
+        match (self.network.output, self.network.loss) {
+            (None, None) => (def_out, def_loss),
+            (Some(out), Some(loss)) => (out, loss),
+            // Only the output picked: the loss that naturally goes with it.
+            (Some(out), None) => {
+                let loss = match out {
+                    Activation::Sigmoid if task != Task::Regression => Loss::BinaryCrossEntropy,
+                    Activation::Softmax => Loss::CategoricalCrossEntropy,
+                    _ => Loss::MeanSquaredError,
+                };
+                (out, loss)
+            }
+            // Only the loss picked: the output it needs, else the task's (sigmoid instead of a
+            // softmax, which only trains with categorical cross-entropy).
+            (None, Some(loss)) => {
+                let out = loss.required_output().unwrap_or(if def_out.is_row_wise() { Activation::Sigmoid } else { def_out });
+                (out, loss)
+            }
+        }
+    }
+
+    /// The network this config asks for on data with `in_dim` inputs and `task`.
+    pub fn network_config(&self, in_dim: usize, task: Task) -> NetworkConfig {
+        let dropout = self.training.dropout;
+        let mut layers: Vec<LayerConfig> =
+            self.network.hidden.iter().map(|h| LayerConfig { units: h.units, activation: h.activation, regularization: None, dropout }).collect();
+        let (out, _) = self.head(task);
+        layers.push(LayerConfig::new(outputs_for(task), out));
+        NetworkConfig { in_dim, layers, initializer: self.network.initializer, seed: self.network.seed as u64 }
+    }
+
+    /// The training loop's config for `task`.
+    pub fn train_config(&self, task: Task) -> TrainConfig {
+        let t = &self.training;
+        TrainConfig {
+            optimizer: t.optimizer,
+            learning_rate: t.learning_rate,
+            schedule: t.schedule,
+            loss: self.head(task).1,
+            batch_size: t.batch_size,
+            epochs: 1,
+            regularization: t.regularization,
+            clip_norm: t.clip_norm,
+            shuffle: true,
+            validation_split: 0.0,
+            early_stopping: None,
+            metric: None,
+            // The weight seed also drives shuffling and dropout, so one seed replays a whole run.
+            seed: self.network.seed as u64,
+        }
+    }
+
+    /// Checks every field against the same rules the URL parser applies, then the pairing of
+    /// output and loss with the dataset's task. Used for configs that arrive as JSON.
+    pub fn validate(&self) -> Result<(), NnError> {
+        super::query::validate_fields(self)?;
+        self.validate_head()
+    }
+
+    /// Checks that the requested output and loss suit the data set's task.
+    pub(crate) fn validate_head(&self) -> Result<(), NnError> {
+        let task = self.data.dataset.task();
+        let (out, loss) = self.requested_head(task);
+        check_head(task, out, loss)
+    }
+}

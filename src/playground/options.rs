@@ -1,0 +1,297 @@
+//! Every menu option of the page with its tooltip, limits, the URL table and the colours, in
+//! one serialisable value, so the page hard-codes no list and cannot drift from the Rust side.
+
+use super::config::*;
+use super::query::{self, FIELDS, UrlState};
+use super::render::{self, PALETTE};
+use super::session::MAX_STEP_BATCHES;
+use crate::activation::Activation;
+use crate::data::points::{MAX_HAND_CLASSES, MAX_HAND_POINTS};
+use crate::data::{DatasetKind, Feature, MAX_K, MIN_K, Task};
+use crate::init::Initializer;
+use crate::loss::Loss;
+use crate::optim::{LrSchedule, Optimizer};
+use crate::regularization::Regularization;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DatasetOption {
+    pub token: String,
+    pub description: &'static str,
+    pub task: &'static str,
+    /// Number of classes, 0 for regression.
+    pub classes: usize,
+    /// Drawn on the plane (generated sets).
+    pub plane: bool,
+    pub generated: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ActivationOption {
+    pub token: String,
+    pub description: &'static str,
+    pub hidden: bool,
+    pub output: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LossOption {
+    pub token: String,
+    pub description: &'static str,
+    /// The output activation the loss needs, if any.
+    pub output: Option<String>,
+    /// Tasks some output can serve with this loss.
+    pub tasks: Vec<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ParamOption {
+    /// The URL key.
+    pub key: &'static str,
+    pub name: &'static str,
+    pub default: f32,
+    pub min: f32,
+    pub max: f32,
+    pub min_exclusive: bool,
+    pub max_exclusive: bool,
+    pub description: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OptimizerOption {
+    pub token: &'static str,
+    pub description: &'static str,
+    pub params: Vec<ParamOption>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TokenOption {
+    pub token: String,
+    pub description: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FeatureOption {
+    pub token: &'static str,
+    pub label: &'static str,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UrlKey {
+    pub key: &'static str,
+    pub field: &'static str,
+    pub default: String,
+    pub description: &'static str,
+    pub view: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OutputsByTask {
+    pub binary: Vec<(String, String)>,
+    pub multiclass: Vec<(String, String)>,
+    pub regression: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Limits {
+    pub max_hidden_layers: usize,
+    pub max_units: usize,
+    pub points: (usize, usize),
+    pub noise: (u32, u32),
+    pub train: (u32, u32),
+    pub batch: (usize, usize),
+    pub lr: (f32, f32),
+    pub dropout: (f32, f32),
+    pub reg_rate: (f32, f32),
+    pub clip_max: f32,
+    pub render_res: (usize, usize),
+    pub neuron_res: (usize, usize),
+    pub max_step_batches: usize,
+    pub hand_points_max: usize,
+    pub hand_classes: (usize, usize),
+    /// The plane is [-plane, plane]².
+    pub plane: f32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RegressionColours {
+    pub negative: String,
+    pub zero: String,
+    pub positive: String,
+}
+
+/// Everything the page's menus need.
+#[derive(Clone, Debug, Serialize)]
+pub struct Options {
+    pub datasets: Vec<DatasetOption>,
+    pub activations: Vec<ActivationOption>,
+    pub losses: Vec<LossOption>,
+    pub outputs_by_task: OutputsByTask,
+    pub optimizers: Vec<OptimizerOption>,
+    pub initializers: Vec<TokenOption>,
+    pub schedules: Vec<TokenOption>,
+    pub regularizations: Vec<TokenOption>,
+    pub features: Vec<FeatureOption>,
+    pub limits: Limits,
+    pub url: Vec<UrlKey>,
+    pub palette: Vec<String>,
+    pub regression_colors: RegressionColours,
+    /// The default query (config and view).
+    pub defaults: String,
+}
+
+fn initializer_description(i: &Initializer) -> &'static str {
+    match i {
+        Initializer::GlorotUniform => "Uniform, scaled by the layer's inputs and outputs (Glorot/Xavier): suits tanh and sigmoid.",
+        Initializer::GlorotNormal => "Normal, scaled by the layer's inputs and outputs (Glorot/Xavier).",
+        Initializer::HeUniform => "Uniform, scaled by the layer's inputs (He/Kaiming): suits ReLU.",
+        Initializer::HeNormal => "Normal, scaled by the layer's inputs (He/Kaiming): suits ReLU.",
+        Initializer::LecunNormal => "Normal with variance 1 / inputs (LeCun).",
+        Initializer::Uniform { .. } => "Uniform between two fixed bounds, whatever the layer size.",
+        Initializer::Normal { .. } => "Normal with a fixed spread, whatever the layer size.",
+        Initializer::Zeros => "All weights zero: every neuron of a layer stays identical (try it to see why not).",
+    }
+}
+
+fn schedule_description(s: &LrSchedule) -> &'static str {
+    match s {
+        LrSchedule::Constant => "The learning rate never changes.",
+        LrSchedule::StepDecay { .. } => "Multiply the rate by gamma every few epochs.",
+        LrSchedule::Exponential { .. } => "Multiply the rate by gamma every epoch.",
+        LrSchedule::Cosine { .. } => "Lower the rate along half a cosine to a minimum over a period of epochs.",
+    }
+}
+
+fn regularization_description(r: &Regularization) -> &'static str {
+    match r {
+        Regularization::None => "No penalty on the weights.",
+        Regularization::L1 { .. } => "Adds rate × Σ|w|: pushes useless weights to exactly zero.",
+        Regularization::L2 { .. } => "Adds rate × Σw²: keeps every weight small.",
+    }
+}
+
+fn dataset_kinds() -> Vec<DatasetKind> {
+    let mut kinds = Vec::new();
+    for k in DatasetKind::all() {
+        match k {
+            DatasetKind::SpiralsK { .. } => kinds.extend((MIN_K..=MAX_K).map(|classes| DatasetKind::SpiralsK { classes })),
+            DatasetKind::BlobsK { .. } => kinds.extend((MIN_K..=MAX_K).map(|classes| DatasetKind::BlobsK { classes })),
+            other => kinds.push(other),
+        }
+    }
+    kinds
+}
+
+fn pairs_for(task: Task) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    for out in Activation::all() {
+        for loss in Loss::all() {
+            if check_head(task, out, loss).is_ok() {
+                pairs.push((out.to_string(), loss.to_string()));
+            }
+        }
+    }
+    pairs
+}
+
+/// Builds the option lists.
+pub fn options() -> Options {
+    let representative = [Task::BinaryClassification, Task::MultiClassification { classes: 3 }, Task::Regression];
+    let datasets = dataset_kinds()
+        .into_iter()
+        .map(|k| DatasetOption {
+            token: k.to_string(),
+            description: k.description(),
+            task: task_token(k.task()),
+            classes: match k.task() {
+                Task::BinaryClassification => 2,
+                Task::MultiClassification { classes } => classes,
+                Task::Regression => 0,
+            },
+            plane: k.is_2d(),
+            generated: !k.is_builtin(),
+        })
+        .collect();
+    let activations = Activation::all()
+        .iter()
+        .map(|a| ActivationOption { token: a.to_string(), description: a.description(), hidden: !a.is_row_wise(), output: true })
+        .collect();
+    let losses = Loss::all()
+        .iter()
+        .map(|l| LossOption {
+            token: l.to_string(),
+            description: l.description(),
+            output: l.required_output().map(|a| a.to_string()),
+            tasks: representative.iter().filter(|&&t| Activation::all().iter().any(|&a| check_head(t, a, *l).is_ok())).map(|&t| task_token(t)).collect(),
+        })
+        .collect();
+    let optimizers = Optimizer::all()
+        .iter()
+        .map(|o| OptimizerOption {
+            token: o.name(),
+            description: o.description(),
+            params: query::opt_params(o)
+                .into_iter()
+                .map(|(key, default)| {
+                    let (min, max, min_exclusive, max_exclusive) = query::opt_param_range(key);
+                    let row = FIELDS.iter().find(|f| f.key == key).expect("every hyperparameter key has a row");
+                    ParamOption { key, name: row.field, default, min, max, min_exclusive, max_exclusive, description: row.description }
+                })
+                .collect(),
+        })
+        .collect();
+    let schedules = [LrSchedule::Constant, "step".parse().expect("token"), "exp".parse().expect("token"), "cosine".parse().expect("token")]
+        .iter()
+        .map(|s: &LrSchedule| TokenOption { token: s.to_string(), description: schedule_description(s) })
+        .collect();
+    let regularizations = [Regularization::None, Regularization::L1 { rate: 0.0 }, Regularization::L2 { rate: 0.0 }]
+        .iter()
+        .map(|r| TokenOption { token: r.to_string().split('(').next().unwrap_or_default().to_string(), description: regularization_description(r) })
+        .collect();
+    let features = Feature::ALL
+        .iter()
+        .map(|f| FeatureOption { token: f.token(), label: f.label(), description: format!("The input {} of each point.", f.label()) })
+        .collect();
+    let defaults = UrlState::default();
+    Options {
+        datasets,
+        activations,
+        losses,
+        outputs_by_task: OutputsByTask {
+            binary: pairs_for(Task::BinaryClassification),
+            multiclass: pairs_for(Task::MultiClassification { classes: 3 }),
+            regression: pairs_for(Task::Regression),
+        },
+        optimizers,
+        initializers: Initializer::all().iter().map(|i| TokenOption { token: i.to_string(), description: initializer_description(i) }).collect(),
+        schedules,
+        regularizations,
+        features,
+        limits: Limits {
+            max_hidden_layers: MAX_HIDDEN_LAYERS,
+            max_units: MAX_UNITS,
+            points: (MIN_POINTS, MAX_POINTS),
+            noise: (0, MAX_NOISE_PERCENT),
+            train: (MIN_TRAIN_PERCENT, MAX_TRAIN_PERCENT),
+            batch: (1, MAX_BATCH),
+            lr: (0.0, MAX_LEARNING_RATE),
+            dropout: (0.0, MAX_DROPOUT),
+            reg_rate: (0.0, MAX_REG_RATE),
+            clip_max: MAX_CLIP,
+            render_res: (render::MIN_RES, render::MAX_RES),
+            neuron_res: (render::MIN_THUMB_RES, render::MAX_THUMB_RES),
+            max_step_batches: MAX_STEP_BATCHES,
+            hand_points_max: MAX_HAND_POINTS,
+            hand_classes: (2, MAX_HAND_CLASSES),
+            plane: crate::data::synthetic::DOMAIN,
+        },
+        url: FIELDS
+            .iter()
+            .map(|f| UrlKey { key: f.key, field: f.field, default: f.default_value(), description: f.description, view: f.view })
+            .collect(),
+        palette: PALETTE.iter().map(|&c| render::hex(c)).collect(),
+        regression_colors: RegressionColours { negative: render::hex(PALETTE[0]), zero: "#ffffff".into(), positive: render::hex(PALETTE[1]) },
+        defaults: query::write(&defaults, true),
+    }
+}

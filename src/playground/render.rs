@@ -1,0 +1,300 @@
+//! Pictures of the network computed in Rust into RGBA buffers, so the page puts each on a
+//! canvas with one `putImageData`: the output over the input plane, every neuron's activation
+//! as a thumbnail, and the input features. Grid inputs are expanded once per (resolution,
+//! input mapping) and forwarded in large batches through a reused [`Workspace`].
+
+use crate::activation::Activation;
+use crate::data::synthetic::DOMAIN;
+use crate::data::{FeatureSet, Task};
+use crate::network::{Network, Workspace};
+
+/// Okabe & Ito's colour-blind-safe palette (2008), in the order classes take it: orange, blue,
+/// bluish green, vermillion, sky blue, reddish purple, yellow, black. Two classes and the two
+/// signs of a regression use its orange and blue, the TensorFlow Playground's pair.
+pub const PALETTE: [[u8; 3]; 8] =
+    [[230, 159, 0], [0, 114, 178], [0, 158, 115], [213, 94, 0], [86, 180, 233], [204, 121, 167], [240, 228, 66], [0, 0, 0]];
+
+/// How far the plane's colours go from white towards a class colour at full confidence: the
+/// points, drawn at full colour on top, must stand out from the background.
+pub const BACKGROUND_STRENGTH: f32 = 0.7;
+
+/// Resolution limits of the plane and of the neuron thumbnails.
+pub const MIN_RES: usize = 16;
+pub const MAX_RES: usize = 400;
+pub const MIN_THUMB_RES: usize = 8;
+pub const MAX_THUMB_RES: usize = 64;
+
+/// Rows forwarded at once when rendering the plane: large enough to amortise the per-layer
+/// loops, small enough that the largest network's buffers stay a few megabytes.
+const CHUNK_TARGET: usize = 2048;
+
+/// The colour of class `k` (the palette repeats after 8 classes).
+pub fn class_colour(k: usize) -> [u8; 3] {
+    PALETTE[k % PALETTE.len()]
+}
+
+/// `#rrggbb` text of a colour.
+pub fn hex(c: [u8; 3]) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
+/// Blends white towards `colour` by `s` (0 = white, 1 = the colour).
+#[inline]
+fn tint(colour: [f32; 3], s: f32) -> [u8; 4] {
+    let s = s.clamp(0.0, 1.0);
+    let ch = |c: f32| (255.0 + (c - 255.0) * s).round() as u8;
+    [ch(colour[0]), ch(colour[1]), ch(colour[2]), 255]
+}
+
+#[inline]
+fn as_f32(c: [u8; 3]) -> [f32; 3] {
+    [c[0] as f32, c[1] as f32, c[2] as f32]
+}
+
+/// The diverging map for a value in [-1, 1]: orange (−1) → white (0) → blue (+1).
+#[inline]
+pub fn diverging(v: f32, strength: f32) -> [u8; 4] {
+    let v = if v.is_nan() { 0.0 } else { v.clamp(-1.0, 1.0) };
+    if v < 0.0 { tint(as_f32(PALETTE[0]), -v * strength) } else { tint(as_f32(PALETTE[1]), v * strength) }
+}
+
+/// How the network's inputs are made from a point of the plane.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InputMap {
+    /// The selected playground features of (x1, x2).
+    Features(FeatureSet),
+    /// (x1, x2) as they are (a two-column CSV file mapped onto the plane).
+    Raw,
+    /// The inputs are not two coordinates: nothing to draw.
+    NoPlane,
+}
+
+impl InputMap {
+    pub fn has_plane(&self) -> bool {
+        !matches!(self, InputMap::NoPlane)
+    }
+
+    pub fn in_dim(&self) -> Option<usize> {
+        match self {
+            InputMap::Features(f) => Some(f.len()),
+            InputMap::Raw => Some(2),
+            InputMap::NoPlane => None,
+        }
+    }
+
+    /// Writes the network inputs of point (x1, x2) into `out`.
+    #[inline]
+    fn expand(&self, x1: f32, x2: f32, out: &mut [f32]) {
+        match self {
+            InputMap::Features(f) => f.expand_point(x1, x2, out),
+            _ => {
+                out[0] = x1;
+                out[1] = x2;
+            }
+        }
+    }
+}
+
+/// The plane point sampled by pixel (row, col) of a res × res image: cell centres, row 0 at
+/// the top (x2 = +6).
+#[inline]
+pub fn pixel_point(res: usize, row: usize, col: usize) -> (f32, f32) {
+    let cell = 2.0 * DOMAIN / res as f32;
+    (-DOMAIN + cell * (col as f32 + 0.5), DOMAIN - cell * (row as f32 + 0.5))
+}
+
+/// The network inputs of every pixel, padded with zero rows to a whole number of chunks so
+/// every forward pass has the same batch size (a changing size would reallocate the workspace).
+#[derive(Clone, Debug)]
+struct Grid {
+    res: usize,
+    map: InputMap,
+    in_dim: usize,
+    chunk_rows: usize,
+    inputs: Vec<f32>,
+}
+
+impl Grid {
+    fn new(res: usize, map: &InputMap, chunk_target: usize) -> Grid {
+        let in_dim = map.in_dim().unwrap_or(0);
+        let pixels = res * res;
+        // Whole image rows per chunk, spread evenly so the padding stays below one image row
+        // per chunk.
+        let chunks = pixels.div_ceil(chunk_target.max(1)).max(1);
+        let chunk_rows = res * res.div_ceil(chunks);
+        let padded = pixels.div_ceil(chunk_rows) * chunk_rows;
+        let mut inputs = vec![0.0; padded * in_dim];
+        for r in 0..res {
+            for c in 0..res {
+                let (x1, x2) = pixel_point(res, r, c);
+                let i = r * res + c;
+                map.expand(x1, x2, &mut inputs[i * in_dim..(i + 1) * in_dim]);
+            }
+        }
+        Grid { res, map: map.clone(), in_dim, chunk_rows, inputs }
+    }
+
+    fn matches(&self, res: usize, map: &InputMap) -> bool {
+        self.res == res && self.map == *map
+    }
+}
+
+/// What the plane's colours mean for the current data.
+#[derive(Clone, Copy, Debug)]
+pub struct PlaneStyle {
+    pub task: Task,
+    pub output: Activation,
+    pub discretize: bool,
+    /// Regression outputs are divided by this before colouring (the largest |target|).
+    pub value_scale: f32,
+}
+
+impl PlaneStyle {
+    /// Colour of one output row.
+    #[inline]
+    fn colour(&self, out: &[f32]) -> [u8; 4] {
+        match self.task {
+            Task::BinaryClassification => {
+                let p = if out[0].is_nan() { 0.5 } else { out[0].clamp(0.0, 1.0) };
+                let v = if self.discretize { if p >= 0.5 { 1.0 } else { -1.0 } } else { 2.0 * p - 1.0 };
+                diverging(v, BACKGROUND_STRENGTH)
+            }
+            Task::Regression => {
+                let v = out[0] / self.value_scale;
+                let v = if self.discretize && v.is_finite() { v.signum() * f32::from(v != 0.0) } else { v };
+                diverging(v, BACKGROUND_STRENGTH)
+            }
+            Task::MultiClassification { classes } => multi_colour(out, classes, self.discretize),
+        }
+    }
+}
+
+/// K classes: the palette colours blended by probability, paler when the network is unsure
+/// (uniform probabilities give white, certainty the class colour).
+#[inline]
+fn multi_colour(out: &[f32], classes: usize, discretize: bool) -> [u8; 4] {
+    let mut sum = 0.0;
+    let (mut best, mut best_q) = (0, f32::NEG_INFINITY);
+    for (k, &v) in out.iter().enumerate() {
+        let q = if v.is_finite() { v.max(0.0) } else { 0.0 };
+        sum += q;
+        if q > best_q {
+            best = k;
+            best_q = q;
+        }
+    }
+    if sum <= 0.0 {
+        return [255, 255, 255, 255];
+    }
+    if discretize {
+        return tint(as_f32(class_colour(best)), BACKGROUND_STRENGTH);
+    }
+    let mut mixed = [0.0f32; 3];
+    for (k, &v) in out.iter().enumerate() {
+        let q = if v.is_finite() { v.max(0.0) / sum } else { 0.0 };
+        let c = class_colour(k);
+        for (m, &ch) in mixed.iter_mut().zip(&c) {
+            *m += q * ch as f32;
+        }
+    }
+    let k = classes.max(2) as f32;
+    let confidence = ((best_q / sum - 1.0 / k) / (1.0 - 1.0 / k)).clamp(0.0, 1.0);
+    tint(mixed, confidence * BACKGROUND_STRENGTH)
+}
+
+/// A hidden or output neuron's activation scaled to [-1, 1] for the diverging map: functions
+/// with outputs in [0, 1] are stretched, the others clamped.
+#[inline]
+fn neuron_value(act: Activation, a: f32) -> f32 {
+    match act {
+        Activation::Sigmoid | Activation::Softmax | Activation::Step { .. } => 2.0 * a - 1.0,
+        _ => a,
+    }
+}
+
+/// Checks a resolution against its limits.
+pub fn check_res(res: usize, min: usize, max: usize, what: &'static str) -> Result<(), crate::NnError> {
+    if (min..=max).contains(&res) {
+        Ok(())
+    } else {
+        Err(crate::NnError::BadHyperparameter { name: what, value: res as f64, requirement: "within the rendering limits (see options_json limits)" })
+    }
+}
+
+/// Cached grids and workspaces for the three kinds of pictures.
+#[derive(Clone, Debug, Default)]
+pub struct Renderer {
+    plane: Option<Grid>,
+    thumbs: Option<Grid>,
+    ws_plane: Workspace,
+    ws_thumbs: Workspace,
+}
+
+impl Renderer {
+    fn grid<'a>(slot: &'a mut Option<Grid>, res: usize, map: &InputMap, chunk_target: usize) -> &'a Grid {
+        if !slot.as_ref().is_some_and(|g| g.matches(res, map)) {
+            *slot = Some(Grid::new(res, map, chunk_target));
+        }
+        slot.as_ref().expect("just filled")
+    }
+
+    /// The network's output over the plane into `out` (res·res·4 bytes, resized).
+    /// Callers check that `map` has a plane and that `res` is within limits.
+    pub fn boundary(&mut self, net: &Network, map: &InputMap, style: PlaneStyle, res: usize, out: &mut Vec<u8>) {
+        let grid = Self::grid(&mut self.plane, res, map, CHUNK_TARGET);
+        let pixels = res * res;
+        out.resize(pixels * 4, 0);
+        let out_dim = net.out_dim();
+        let rows = grid.chunk_rows;
+        for (chunk, inputs) in grid.inputs.chunks_exact(rows * grid.in_dim).enumerate() {
+            net.forward(inputs, rows, &mut self.ws_plane);
+            let start = chunk * rows;
+            let valid = rows.min(pixels.saturating_sub(start));
+            for (i, o) in self.ws_plane.output()[..valid * out_dim].chunks_exact(out_dim).enumerate() {
+                let p = (start + i) * 4;
+                out[p..p + 4].copy_from_slice(&style.colour(o));
+            }
+        }
+    }
+
+    /// Every neuron's activation over the plane, layer-major then unit, res·res·4 bytes each,
+    /// from one batched forward pass.
+    pub fn neurons(&mut self, net: &Network, map: &InputMap, res: usize, out: &mut Vec<u8>) {
+        // One chunk holds the whole thumbnail grid (≤ 64² rows).
+        let grid = Self::grid(&mut self.thumbs, res, map, MAX_THUMB_RES * MAX_THUMB_RES);
+        let pixels = res * res;
+        let units: usize = net.layers().iter().map(|l| l.out_dim).sum();
+        out.resize(units * pixels * 4, 0);
+        net.forward(&grid.inputs, grid.chunk_rows, &mut self.ws_thumbs);
+        let mut image = 0;
+        for (l, shape) in net.layers().iter().enumerate() {
+            let a = &self.ws_thumbs.layer(l).a;
+            let width = shape.out_dim;
+            for u in 0..width {
+                let base = image * pixels * 4;
+                for px in 0..pixels {
+                    let v = neuron_value(shape.activation, a[px * width + u]);
+                    out[base + px * 4..base + px * 4 + 4].copy_from_slice(&diverging(v, 1.0));
+                }
+                image += 1;
+            }
+        }
+    }
+
+    /// One thumbnail per network input, each scaled by its largest |value| over the plane.
+    pub fn features(&mut self, map: &InputMap, res: usize, out: &mut Vec<u8>) {
+        let grid = Self::grid(&mut self.thumbs, res, map, MAX_THUMB_RES * MAX_THUMB_RES);
+        let pixels = res * res;
+        let d = grid.in_dim;
+        out.resize(d * pixels * 4, 0);
+        for f in 0..d {
+            let column = || grid.inputs[..pixels * d].iter().skip(f).step_by(d);
+            let max = column().fold(0.0f32, |m, v| m.max(v.abs()));
+            let scale = if max > 0.0 { 1.0 / max } else { 0.0 };
+            for (px, v) in column().enumerate() {
+                let p = (f * pixels + px) * 4;
+                out[p..p + 4].copy_from_slice(&diverging(v * scale, 1.0));
+            }
+        }
+    }
+}

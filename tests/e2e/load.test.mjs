@@ -1,0 +1,62 @@
+// The page loads without a console error, the worker draws a first frame, and the output plot,
+// the neuron thumbnails and the loss chart hold real pixels.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { canvasPixels, distinctColours, screenshot, startPlayground } from './helpers.mjs';
+
+let pg;
+before(async () => {
+  pg = await startPlayground();
+});
+after(async () => {
+  await pg?.close();
+});
+
+test('the default page loads cleanly and draws the decision boundary', async () => {
+  const page = await pg.open();
+  const boundary = await canvasPixels(page, '#boundary');
+  assert.ok(boundary.width >= 100 && boundary.height >= 100, `boundary is ${boundary.width}×${boundary.height}`);
+  assert.ok(distinctColours(boundary) > 1, 'the boundary canvas is a single colour');
+  // Every hidden neuron has a thumbnail with more than one colour.
+  const neurons = await page.$$eval('.node.neuron:not(.output)', (nodes) => nodes.map((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+    return seen.size;
+  }));
+  assert.ok(neurons.length >= 1, 'no neuron thumbnails');
+  assert.ok(neurons.every((n) => n > 1), `flat thumbnails: ${neurons}`);
+  // The URL holds the canonical configuration written by Rust.
+  assert.match(page.url(), /dataset=circle/);
+  assert.match(page.url(), /layers=/);
+  // Every control carries a tooltip.
+  const untitled = await page.$$eval('button, select, input', (els) => els
+    .filter((e) => e.offsetParent !== null && e.type !== 'file')
+    .filter((e) => !(e.title || e.closest('[title]')))
+    .map((e) => e.id || e.outerHTML.slice(0, 60)));
+  assert.deepEqual(untitled, [], 'controls without a tooltip');
+  await screenshot(page, '01-initial-1366x768');
+  assert.deepEqual(page.errors, []);
+});
+
+test('download model gives the architecture, settings and every weight as JSON', async () => {
+  const page = await pg.open('dataset=xor&layers=3');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const model = JSON.parse(await readFile(await download.path(), 'utf8'));
+  assert.match(model.query, /dataset=xor/);
+  assert.equal(model.network.layers.length, 2);
+  assert.equal(model.network.layers[0].out_dim, 3);
+  assert.equal(model.network.layers[0].weights.length, model.network.layers[0].in_dim * 3);
+  assert.deepEqual(page.errors, []);
+});
+
+test('the page fits and draws at 1920×1080', async () => {
+  const page = await pg.open();
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.waitForTimeout(300);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `horizontal scroll of ${overflow}px`);
+  await screenshot(page, '02-initial-1920x1080');
+  assert.deepEqual(page.errors, []);
+});

@@ -1,0 +1,164 @@
+// The loss curves (drawn by Rust's `draw_loss_chart` through plotters into a canvas on this
+// thread), the hover read-out under them, and the confusion matrix as a shaded table.
+import { el } from './tooltip.js';
+import { fmtLoss, fmtMetric, fmtCount } from './format.js';
+
+const STRIDE = 6; // [steps, epoch, train_loss, test_loss, train_metric, test_metric]
+const REDRAW_MS = 120; // redraw the chart at most this often while training
+
+export class LossChart {
+  constructor({ draw }) {
+    this.draw = draw;
+    this.canvas = document.getElementById('loss-chart');
+    this.readout = document.getElementById('chart-readout');
+    this.history = new Float32Array(1024 * STRIDE);
+    this.rows = 0;
+    this.logScale = false;
+    this.hoverEpoch = undefined;
+    this.lastDraw = 0;
+    this.pending = false;
+    this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
+    this.canvas.addEventListener('mouseleave', () => {
+      this.hoverEpoch = undefined;
+      this.readout.textContent = '';
+      this.redraw(true);
+    });
+    new ResizeObserver(() => this.resize()).observe(this.canvas);
+  }
+
+  resize() {
+    const r = this.canvas.getBoundingClientRect();
+    if (r.width === 0) return;
+    // One canvas pixel per CSS pixel: plotters sizes its text in canvas pixels.
+    this.canvas.width = Math.round(r.width);
+    this.canvas.height = Math.round(r.height);
+    this.redraw(true);
+  }
+
+  /** Appends the rows the worker sent (`from` is their index in Rust's history). */
+  append(from, rows) {
+    if (from === 0) this.rows = 0;
+    if (from !== this.rows && from !== 0) this.rows = Math.min(this.rows, from);
+    const need = (this.rows * STRIDE) + rows.length;
+    if (need > this.history.length) {
+      const grown = new Float32Array(Math.max(need, this.history.length * 2));
+      grown.set(this.history.subarray(0, this.rows * STRIDE));
+      this.history = grown;
+    }
+    this.history.set(rows, this.rows * STRIDE);
+    this.rows += rows.length / STRIDE;
+    this.redraw(false);
+  }
+
+  clear() {
+    this.rows = 0;
+    this.redraw(true);
+  }
+
+  setLogScale(on) {
+    this.logScale = on;
+    this.redraw(true);
+  }
+
+  /** Redraws now if forced, otherwise at most every REDRAW_MS. */
+  redraw(force) {
+    const now = performance.now();
+    if (!force && now - this.lastDraw < REDRAW_MS) {
+      if (!this.pending) {
+        this.pending = true;
+        setTimeout(() => {
+          this.pending = false;
+          this.redraw(true);
+        }, REDRAW_MS);
+      }
+      return;
+    }
+    this.lastDraw = now;
+    try {
+      this.draw(this.canvas, this.history.subarray(0, this.rows * STRIDE), this.logScale, this.hoverEpoch);
+    } catch (err) {
+      console.warn('loss chart:', err && err.message ? err.message : err);
+    }
+  }
+
+  lastEpoch() {
+    return this.rows ? this.history[(this.rows - 1) * STRIDE + 1] : 0;
+  }
+
+  /** Maps the pointer to an epoch over the chart's plotting area, then reads that row. */
+  onHover(e) {
+    if (!this.rows) return;
+    const r = this.canvas.getBoundingClientRect();
+    // draw_loss_chart's plot area: 6 px margin + 46 px of y labels on the left, 6 px right.
+    const left = 52;
+    const right = 6;
+    const t = Math.max(0, Math.min(1, (e.clientX - r.left - left) / Math.max(1, r.width - left - right)));
+    const epoch = t * this.lastEpoch();
+    // Nearest row by epoch (rows are in epoch order).
+    let lo = 0;
+    let hi = this.rows - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.history[mid * STRIDE + 1] < epoch) lo = mid + 1;
+      else hi = mid;
+    }
+    const row = this.history.subarray(lo * STRIDE, lo * STRIDE + STRIDE);
+    this.hoverEpoch = row[1];
+    this.readout.textContent = `epoch ${row[1].toFixed(1)}: train ${fmtLoss(row[2])} · test ${fmtLoss(row[3])}`;
+    this.redraw(true);
+  }
+}
+
+/** The confusion matrix as a table: rows are true classes, columns predictions. */
+export class ConfusionView {
+  constructor({ options }) {
+    this.options = options;
+    this.wrap = document.getElementById('confusion-wrap');
+    this.table = document.getElementById('confusion');
+    this.select = document.getElementById('confusion-set');
+    this.select.addEventListener('change', () => this.render());
+    this.data = null;
+    this.key = '';
+  }
+
+  set(confusion) {
+    this.data = confusion;
+    this.wrap.hidden = !confusion;
+    this.render();
+  }
+
+  render() {
+    const c = this.data;
+    if (!c) return;
+    const counts = c[this.select.value] || c.test;
+    const key = JSON.stringify([this.select.value, counts]);
+    if (key === this.key) return;
+    this.key = key;
+    const names = c.class_names;
+    const { palette } = this.options;
+    const k = names.length;
+    const cell = k > 6 ? 'small' : '';
+    const head = el('tr', {}, el('th', { class: 'corner', title: 'rows: true class · columns: predicted class' }, 'true ↓ / pred →'),
+      ...names.map((n, j) => el('th', { title: `predicted ${n}` }, el('span', { class: 'swatch-dot', style: `background:${palette[j % palette.length]}` }), n)));
+    const rows = counts.map((row, i) => {
+      const total = row.reduce((a, b) => a + b, 0) || 1;
+      return el('tr', {}, el('th', { title: `true ${names[i]}` }, el('span', { class: 'swatch-dot', style: `background:${palette[i % palette.length]}` }), names[i]),
+        ...row.map((n, j) => {
+          const share = n / total;
+          // Correct answers in blue, mistakes in orange: both colour-blind safe.
+          const bg = i === j ? `rgba(0,114,178,${0.08 + 0.8 * share})` : n ? `rgba(230,159,0,${0.12 + 0.8 * share})` : '#f6f7f8';
+          const fg = share > 0.55 ? '#fff' : '#1f2a33';
+          return el('td', { class: cell, style: `background:${bg};color:${fg}`, title: `${fmtCount(n)} of ${fmtCount(total)} true ${names[i]} predicted as ${names[j]}` }, String(n));
+        }));
+    });
+    this.table.replaceChildren(el('thead', {}, head), el('tbody', {}, rows));
+  }
+}
+
+/** Writes the loss and metric numbers of a step report into the score board. */
+export function showScores(report, metric) {
+  document.getElementById('test-loss').textContent = fmtLoss(report.test_loss);
+  document.getElementById('train-loss').textContent = fmtLoss(report.train_loss);
+  document.getElementById('test-metric').textContent = fmtMetric(report.test_metric, metric);
+  document.getElementById('train-metric').textContent = fmtMetric(report.train_metric, metric);
+}
