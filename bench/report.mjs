@@ -137,8 +137,8 @@ if (notes.length || failed.length) {
 lines.push('');
 lines.push('TF.js trains with model.fit (shuffle, verbose 0) and predicts with model.predict; ConvNetJS with Trainer.train per sample;');
 lines.push('nnplay with Trainer::train_epoch (shuffled mini-batches) and Network::forward on the whole set. (a) and the');
-lines.push('playground rows use a linear output unit, squared error and ±1 targets in every engine; scikit-learn uses its default');
-lines.push('BLAS threads, nnplay one thread.');
+lines.push('playground rows use a linear output unit, squared error and ±1 targets in every engine; scikit-learn runs with');
+lines.push(`${sklearn?.blas_threads ?? 1} BLAS thread(s), nnplay natively on one thread.`);
 const text = lines.join('\n') + '\n';
 writeFileSync(outPath, text);
 process.stdout.write(text);

@@ -9,7 +9,10 @@ testing. Prints one line `RESULT {json}` with epochs/s and both accuracies.
 The first run creates a virtual environment in .bench-venv/ (ignored by git through its own
 .gitignore) and installs scikit-learn and numpy there; nothing is installed system-wide.
 
-    python3 scripts/bench_sklearn.py [--epochs N]
+    python3 scripts/bench_sklearn.py [--epochs N] [--threads N]
+
+BLAS runs on one thread by default, as nnplay does: a fair per-core comparison, and immune to
+the collapse multi-threaded BLAS suffers when other processes share the cores.
 """
 
 import argparse
@@ -65,9 +68,13 @@ def load_mnist():
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1, like nnplay)")
     args = parser.parse_args()
     if not in_venv():
         ensure_venv()
+    # Read by OpenBLAS / MKL / OpenMP when numpy loads, so set before the import below.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(args.threads)
 
     import numpy as np
     import sklearn
@@ -101,6 +108,7 @@ def main() -> None:
         "sklearn": sklearn.__version__,
         "numpy": np.__version__,
         "epochs": int(model.n_iter_),
+        "blas_threads": args.threads,
         "train_samples": int(len(x_train)),
         "seconds": seconds,
         "epochs_per_s": model.n_iter_ / seconds,

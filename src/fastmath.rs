@@ -22,24 +22,23 @@ pub fn exp(x: f32) -> f32 {
     p * f32::from_bits(((k + 127) << 23) as u32)
 }
 
-/// tanh x: Lambert's continued fraction near 0 (where 1 − 2/(e^2x + 1) would cancel), the
-/// exponential form elsewhere.
+/// tanh x as one rational function of x (odd degree-13 numerator over even degree-6
+/// denominator, the minimax fit Eigen uses for float), after clamping where tanh rounds to ±1:
+/// no exponential, no branch, one division, so the loop vectorises. Max relative error 4.4e-7.
 #[inline(always)]
 pub fn tanh(x: f32) -> f32 {
-    let ax = x.abs();
+    let x = x.clamp(-7.905_311, 7.905_311);
     let x2 = x * x;
-    // x / (1 + x²/(3 + x²/(5 + … + x²/15))) folded into one fraction num/den.
-    let mut num = 15.0f32;
-    let mut den = 1.0f32;
-    for b in [13.0f32, 11.0, 9.0, 7.0, 5.0, 3.0, 1.0] {
-        let next = b * num + x2 * den;
-        den = num;
-        num = next;
-    }
-    let small = x * den / num;
-    let e = exp(2.0 * ax.min(9.5));
-    let large = (1.0 - 2.0 / (e + 1.0)).copysign(x);
-    if ax < 0.625 { small } else { large }
+    let p = x2 * -2.760_768_5e-16 + 2.000_187_9e-13;
+    let p = p * x2 + -8.604_671_5e-11;
+    let p = p * x2 + 5.122_297e-8;
+    let p = p * x2 + 1.485_722_4e-5;
+    let p = p * x2 + 6.372_619_3e-4;
+    let p = (p * x2 + 4.893_524_6e-3) * x;
+    let q = x2 * 1.198_258_4e-6 + 1.185_347_1e-4;
+    let q = q * x2 + 2.268_434_6e-3;
+    let q = q * x2 + 4.893_525e-3;
+    p / q
 }
 
 /// The logistic function 1 / (1 + e^−x).
@@ -68,8 +67,8 @@ mod tests {
 
     #[test]
     fn tanh_is_within_a_few_ulp() {
-        assert!(max_rel_error(super::tanh, f64::tanh, -12.0, 12.0) < 4e-7);
-        assert!(max_rel_error(super::tanh, f64::tanh, -0.01, 0.01) < 4e-7);
+        assert!(max_rel_error(super::tanh, f64::tanh, -12.0, 12.0) < 5e-7);
+        assert!(max_rel_error(super::tanh, f64::tanh, -0.01, 0.01) < 5e-7);
         assert_eq!(super::tanh(0.0), 0.0);
         assert_eq!(super::tanh(30.0), 1.0);
         assert_eq!(super::tanh(-30.0), -1.0);

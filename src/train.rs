@@ -228,13 +228,13 @@ impl Trainer {
             if !norm.is_finite() {
                 return Err(self.diverged("the gradient is not finite".into()));
             }
-        } else if self.grads.iter().any(|g| !g.is_finite()) {
+        } else if !all_finite(&self.grads) {
             return Err(self.diverged("the gradient is not finite".into()));
         }
         let lr = self.learning_rate();
         self.config.optimizer.step(lr, net.params_mut(), &self.grads, &mut self.state);
         self.steps += 1;
-        if net.params().iter().any(|p| !p.is_finite()) {
+        if !all_finite(net.params()) {
             return Err(self.diverged("a weight overflowed".into()));
         }
         Ok(loss)
@@ -372,6 +372,21 @@ impl Trainer {
         }
         Ok(History { epochs, stopped })
     }
+}
+
+/// True when every value is finite. `x − x` is 0 for a finite x and NaN for ±∞ and NaN; eight
+/// independent sums let the compiler vectorise the pass (`any(!is_finite)` branches per value and
+/// stays scalar, which costs as much as the Adam update on a 55k-parameter network).
+fn all_finite(values: &[f32]) -> bool {
+    let mut acc = [0.0f32; 8];
+    let chunks = values.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (a, &v) in acc.iter_mut().zip(c) {
+            *a += v - v;
+        }
+    }
+    acc.iter().sum::<f32>() + rest.iter().map(|&v| v - v).sum::<f32>() == 0.0
 }
 
 /// Convenience: trains `net` on owned arrays with `config`, no callback.

@@ -45,7 +45,11 @@ pub struct Bench {
     grid: Vec<f32>,
     grid_res: usize,
     rgba: Vec<u8>,
+    lut: Vec<[u8; 4]>,
 }
+
+/// Steps per half of the colour table (the page's resolution).
+const LUT_HALF: usize = 256;
 
 #[wasm_bindgen]
 impl Bench {
@@ -71,7 +75,7 @@ impl Bench {
         };
         let trainer = Trainer::new(train, &net).map_err(js_err)?;
         let features = spec.features.as_deref().map(FeatureSet::parse_list).transpose().map_err(js_err)?;
-        Ok(Bench { net, trainer, x, y, ws: Workspace::default(), features, grid: Vec::new(), grid_res: 0, rgba: Vec::new() })
+        Ok(Bench { net, trainer, x, y, ws: Workspace::default(), features, grid: Vec::new(), grid_res: 0, rgba: Vec::new(), lut: Vec::new() })
     }
 
     /// Trains `epochs` whole epochs (shuffled mini-batches); returns the last epoch's mean loss.
@@ -119,6 +123,10 @@ impl Bench {
             self.grid_res = res;
         }
         let pixels = res * res;
+        if self.lut.is_empty() {
+            // The page's colouring method: the diverging map sampled once, then one lookup per pixel.
+            self.lut = (0..=2 * LUT_HALF).map(|i| diverging(i as f32 / LUT_HALF as f32 - 1.0, 1.0)).collect();
+        }
         self.net.forward(&self.grid, pixels, &mut self.ws);
         let units: usize = self.net.layers().iter().map(|l| l.out_dim).sum();
         self.rgba.resize(units * pixels * 4, 0);
@@ -127,8 +135,10 @@ impl Bench {
             let a = &self.ws.layer(l).a;
             for u in 0..shape.out_dim {
                 let base = image * pixels * 4;
-                for px in 0..pixels {
-                    self.rgba[base + px * 4..base + px * 4 + 4].copy_from_slice(&diverging(a[px * shape.out_dim + u], 1.0));
+                for (px, row) in self.rgba[base..base + pixels * 4].chunks_exact_mut(4).zip(a.chunks_exact(shape.out_dim)) {
+                    let v = row[u];
+                    let v = if v.is_nan() { 0.0 } else { v.clamp(-1.0, 1.0) };
+                    px.copy_from_slice(&self.lut[((v + 1.0) * LUT_HALF as f32 + 0.5) as usize]);
                 }
                 image += 1;
             }
