@@ -19,7 +19,10 @@ use std::collections::HashMap;
 
 fn query_config(q: &str) -> PlaygroundConfig {
     let (config, notices) = PlaygroundConfig::from_query(q);
-    assert!(notices.is_empty(), "unexpected notices for {q}: {notices:?}");
+    assert!(
+        notices.is_empty(),
+        "unexpected notices for {q}: {notices:?}"
+    );
     config
 }
 
@@ -29,7 +32,11 @@ fn session(q: &str) -> Playground {
 
 /// Runs whole epochs (one `step` call each, so the evaluation cost stays small) until `done`
 /// holds or `max_epochs` have run; returns the epochs used.
-fn train_until(pg: &mut Playground, max_epochs: usize, done: impl Fn(&StepReport) -> bool) -> (usize, StepReport) {
+fn train_until(
+    pg: &mut Playground,
+    max_epochs: usize,
+    done: impl Fn(&StepReport) -> bool,
+) -> (usize, StepReport) {
     let state = pg.state();
     let per_epoch = state.n_train.div_ceil(pg.config().training.batch_size);
     for epoch in 1..=max_epochs {
@@ -49,13 +56,30 @@ fn train_until(pg: &mut Playground, max_epochs: usize, done: impl Fn(&StepReport
 fn default_query_is_the_documented_one() {
     let q = PlaygroundConfig::default().to_query();
     assert!(q.starts_with("dataset=circle&noise=0&train=50&points=500&dseed=1&features=x1,x2&layers=4,2&act=tanh,tanh&out=auto&loss=auto"));
-    assert!(q.contains("&opt=sgd&lr=0.03&momentum=0.9&beta1=0.9&beta2=0.999&eps=1e-8&"), "{q}");
-    assert!(q.ends_with("&batch=10&reg=none&rate=0&dropout=0&clip="), "{q}");
+    assert!(
+        q.contains("&opt=sgd&lr=0.03&momentum=0.9&beta1=0.9&beta2=0.999&eps=1e-8&"),
+        "{q}"
+    );
+    assert!(
+        q.ends_with("&batch=10&reg=none&rate=0&dropout=0&clip="),
+        "{q}"
+    );
     // Every table key appears once, view keys only in the full query.
-    let full = Playground::new(PlaygroundConfig::default()).unwrap().to_query();
+    let full = Playground::new(PlaygroundConfig::default())
+        .unwrap()
+        .to_query();
     for f in FIELDS {
-        assert!(full.starts_with(&format!("{}=", f.key)) || full.contains(&format!("&{}=", f.key)), "{}", f.key);
-        assert_eq!(q.contains(&format!("&{}=", f.key)) || q.starts_with(&format!("{}=", f.key)), !f.view, "{}", f.key);
+        assert!(
+            full.starts_with(&format!("{}=", f.key)) || full.contains(&format!("&{}=", f.key)),
+            "{}",
+            f.key
+        );
+        assert_eq!(
+            q.contains(&format!("&{}=", f.key)) || q.starts_with(&format!("{}=", f.key)),
+            !f.view,
+            "{}",
+            f.key
+        );
     }
     assert!(full.ends_with("&showtest=0&discretize=0&logscale=0"));
 }
@@ -77,23 +101,79 @@ fn a_hand_written_query_is_read_field_by_field() {
          &batch=32&reg=l2&rate=0.001&dropout=0.2&clip=5&showtest=1",
     );
     assert_eq!(c.data.dataset, DatasetKind::SpiralsK { classes: 4 });
-    assert_eq!((c.data.noise_percent, c.data.train_percent, c.data.points, c.data.seed), (20, 70, 800, 9));
-    assert_eq!(c.data.features.features(), [Feature::X1, Feature::X2, Feature::SinX1]);
-    let hidden: Vec<(usize, Activation)> = c.network.hidden.iter().map(|h| (h.units, h.activation)).collect();
-    assert_eq!(hidden, [(8, Activation::Relu), (8, Activation::Tanh), (3, Activation::LeakyRelu { slope: 0.2 })]);
-    assert_eq!((c.network.output, c.network.loss), (Some(Activation::Softmax), Some(Loss::CategoricalCrossEntropy)));
-    assert_eq!((c.network.initializer, c.network.seed), (Initializer::HeNormal, 77));
-    assert_eq!(c.training.optimizer, Optimizer::Adam { beta1: 0.8, beta2: 0.99, eps: 1e-7 });
+    assert_eq!(
+        (
+            c.data.noise_percent,
+            c.data.train_percent,
+            c.data.points,
+            c.data.seed
+        ),
+        (20, 70, 800, 9)
+    );
+    assert_eq!(
+        c.data.features.features(),
+        [Feature::X1, Feature::X2, Feature::SinX1]
+    );
+    let hidden: Vec<(usize, Activation)> = c
+        .network
+        .hidden
+        .iter()
+        .map(|h| (h.units, h.activation))
+        .collect();
+    assert_eq!(
+        hidden,
+        [
+            (8, Activation::Relu),
+            (8, Activation::Tanh),
+            (3, Activation::LeakyRelu { slope: 0.2 })
+        ]
+    );
+    assert_eq!(
+        (c.network.output, c.network.loss),
+        (
+            Some(Activation::Softmax),
+            Some(Loss::CategoricalCrossEntropy)
+        )
+    );
+    assert_eq!(
+        (c.network.initializer, c.network.seed),
+        (Initializer::HeNormal, 77)
+    );
+    assert_eq!(
+        c.training.optimizer,
+        Optimizer::Adam {
+            beta1: 0.8,
+            beta2: 0.99,
+            eps: 1e-7
+        }
+    );
     assert_eq!(c.training.learning_rate, 0.005);
-    assert_eq!(c.training.schedule, LrSchedule::StepDecay { every: 50, gamma: 0.5 });
+    assert_eq!(
+        c.training.schedule,
+        LrSchedule::StepDecay {
+            every: 50,
+            gamma: 0.5
+        }
+    );
     assert_eq!(c.training.batch_size, 32);
-    assert_eq!(c.training.regularization, Regularization::L2 { rate: 0.001 });
+    assert_eq!(
+        c.training.regularization,
+        Regularization::L2 { rate: 0.001 }
+    );
     assert_eq!((c.training.dropout, c.training.clip_norm), (0.2, Some(5.0)));
     assert!(ViewSettings::from_query("showtest=1&discretize=1").show_test);
     // Percent-encoding and `+` are decoded; one activation applies to every layer.
     let c = query_config("features=x1%2Cx2_squared&layers=3,3&act=relu");
-    assert_eq!(c.data.features.features(), [Feature::X1, Feature::X2Squared]);
-    assert!(c.network.hidden.iter().all(|h| h.activation == Activation::Relu));
+    assert_eq!(
+        c.data.features.features(),
+        [Feature::X1, Feature::X2Squared]
+    );
+    assert!(
+        c.network
+            .hidden
+            .iter()
+            .all(|h| h.activation == Activation::Relu)
+    );
     assert!(query_config("layers=").network.hidden.is_empty());
 }
 
@@ -155,15 +235,27 @@ const HOSTILE: &[(&str, &str)] = &[
 fn every_hostile_field_falls_back_with_a_notice_naming_it() {
     for &(q, key) in HOSTILE {
         let (state, notices) = query::parse(q);
-        let notice = notices.iter().find(|n| n.key == key).unwrap_or_else(|| panic!("no notice for {key} in {q}: {notices:?}"));
-        let value = q.rsplit_once(&format!("{key}=")).map(|(_, v)| v).unwrap_or_default();
+        let notice = notices
+            .iter()
+            .find(|n| n.key == key)
+            .unwrap_or_else(|| panic!("no notice for {key} in {q}: {notices:?}"));
+        let value = q
+            .rsplit_once(&format!("{key}="))
+            .map(|(_, v)| v)
+            .unwrap_or_default();
         assert_eq!(notice.value, value, "{q}");
-        assert!(!notice.reason.is_empty() && !notice.field.is_empty(), "{q}: {notice:?}");
+        assert!(
+            !notice.reason.is_empty() && !notice.field.is_empty(),
+            "{q}: {notice:?}"
+        );
         // The fallback is what the session now holds, and a valid config comes out.
         if let Some(field) = FIELDS.iter().find(|f| f.key == key) {
             assert_eq!(field.value(&state), notice.fallback, "{q}");
         }
-        state.config.validate().unwrap_or_else(|e| panic!("{q}: fallback config invalid: {e}"));
+        state
+            .config
+            .validate()
+            .unwrap_or_else(|e| panic!("{q}: fallback config invalid: {e}"));
         Playground::new(state.config).unwrap_or_else(|e| panic!("{q}: {e}"));
     }
 }
@@ -176,7 +268,10 @@ fn a_bad_field_keeps_its_default_and_leaves_the_others_alone() {
     assert_eq!(c.network.hidden.len(), 2);
     assert_eq!(c.training.batch_size, 25);
     let lr = notices.iter().find(|n| n.key == "lr").unwrap();
-    assert_eq!((lr.field.as_str(), lr.value.as_str(), lr.fallback.as_str()), ("learning rate", "NaN", "0.03"));
+    assert_eq!(
+        (lr.field.as_str(), lr.value.as_str(), lr.fallback.as_str()),
+        ("learning rate", "NaN", "0.03")
+    );
     assert!(lr.reason.contains("finite"), "{}", lr.reason);
 }
 
@@ -184,13 +279,30 @@ fn a_bad_field_keeps_its_default_and_leaves_the_others_alone() {
 fn garbage_never_panics() {
     let long = "a".repeat(10_000);
     let garbage = [
-        "%", "%%%", "%zz=%", "=&=&=", "dataset", "dataset==circle", "\u{0}\u{1}", "lr=%F0%9F%92%A9", &long, "layers=,,,", "act=,",
-        "features=,", "sched=step(", "init=uniform(", "loss=huber(", "opt=adam&eps=1e-99999",
+        "%",
+        "%%%",
+        "%zz=%",
+        "=&=&=",
+        "dataset",
+        "dataset==circle",
+        "\u{0}\u{1}",
+        "lr=%F0%9F%92%A9",
+        &long,
+        "layers=,,,",
+        "act=,",
+        "features=,",
+        "sched=step(",
+        "init=uniform(",
+        "loss=huber(",
+        "opt=adam&eps=1e-99999",
     ];
     for q in garbage {
         let (state, notices) = query::parse(q);
         Playground::new(state.config).unwrap();
-        assert!(notices.iter().all(|n| n.value.chars().count() <= 61), "values are shortened");
+        assert!(
+            notices.iter().all(|n| n.value.chars().count() <= 61),
+            "values are shortened"
+        );
     }
 }
 
@@ -199,16 +311,33 @@ fn an_output_that_no_longer_fits_the_dataset_falls_back_to_auto() {
     // A link made for a 3-class set, opened with a regression set.
     let (c, notices) = PlaygroundConfig::from_query("dataset=plane&out=softmax&loss=cce");
     assert_eq!((c.network.output, c.network.loss), (None, None));
-    assert!(notices.iter().any(|n| n.key == "loss" && n.fallback == "auto"));
-    assert_eq!(c.head(DatasetKind::Plane.task()), (Activation::Linear, Loss::MeanSquaredError));
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.key == "loss" && n.fallback == "auto")
+    );
+    assert_eq!(
+        c.head(DatasetKind::Plane.task()),
+        (Activation::Linear, Loss::MeanSquaredError)
+    );
     // A compatible explicit choice is kept.
     let c = query_config("dataset=circle&out=sigmoid&loss=mse");
-    assert_eq!(c.head(DatasetKind::Circle.task()), (Activation::Sigmoid, Loss::MeanSquaredError));
+    assert_eq!(
+        c.head(DatasetKind::Circle.task()),
+        (Activation::Sigmoid, Loss::MeanSquaredError)
+    );
 }
 
 fn activation_strategy() -> impl Strategy<Value = Activation> {
     prop_oneof![
-        prop::sample::select(Activation::all().iter().copied().filter(|a| !a.is_row_wise() && !matches!(a, Activation::LeakyRelu { .. } | Activation::Elu { .. })).collect::<Vec<_>>()),
+        prop::sample::select(
+            Activation::all()
+                .iter()
+                .copied()
+                .filter(|a| !a.is_row_wise()
+                    && !matches!(a, Activation::LeakyRelu { .. } | Activation::Elu { .. }))
+                .collect::<Vec<_>>()
+        ),
         (0.0f32..0.99).prop_map(|slope| Activation::LeakyRelu { slope }),
         (0.01f32..5.0).prop_map(|alpha| Activation::Elu { alpha }),
     ]
@@ -224,15 +353,33 @@ fn optimizer_strategy() -> impl Strategy<Value = Optimizer> {
         Just(Optimizer::Sgd),
         unit().prop_map(|momentum| Optimizer::Momentum { momentum }),
         unit().prop_map(|momentum| Optimizer::Nesterov { momentum }),
-        (eps.clone(), 0.0f32..10.0).prop_map(|(eps, initial_accumulator)| Optimizer::AdaGrad { eps, initial_accumulator }),
+        (eps.clone(), 0.0f32..10.0).prop_map(|(eps, initial_accumulator)| Optimizer::AdaGrad {
+            eps,
+            initial_accumulator
+        }),
         (unit(), eps.clone()).prop_map(|(alpha, eps)| Optimizer::RmsProp { alpha, eps }),
-        (unit(), unit(), eps.clone()).prop_map(|(beta1, beta2, eps)| Optimizer::Adam { beta1, beta2, eps }),
-        (unit(), unit(), eps, 0.0f32..1.0).prop_map(|(beta1, beta2, eps, weight_decay)| Optimizer::AdamW { beta1, beta2, eps, weight_decay }),
+        (unit(), unit(), eps.clone()).prop_map(|(beta1, beta2, eps)| Optimizer::Adam {
+            beta1,
+            beta2,
+            eps
+        }),
+        (unit(), unit(), eps, 0.0f32..1.0).prop_map(|(beta1, beta2, eps, weight_decay)| {
+            Optimizer::AdamW {
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+            }
+        }),
     ]
 }
 
 fn config_strategy() -> impl Strategy<Value = PlaygroundConfig> {
-    let kinds: Vec<DatasetKind> = options().datasets.iter().map(|d| d.token.parse().unwrap()).collect();
+    let kinds: Vec<DatasetKind> = options()
+        .datasets
+        .iter()
+        .map(|d| d.token.parse().unwrap())
+        .collect();
     let data = (
         prop::sample::select(kinds),
         0u32..=50,
@@ -241,56 +388,108 @@ fn config_strategy() -> impl Strategy<Value = PlaygroundConfig> {
         any::<u32>(),
         prop::sample::subsequence(Feature::ALL.to_vec(), 1..=7).prop_shuffle(),
     )
-        .prop_map(|(dataset, noise_percent, train_percent, points, seed, features)| DataSettings {
-            dataset,
-            noise_percent,
-            train_percent,
-            points,
-            seed,
-            features: FeatureSet::new(features).unwrap(),
-        });
-    let hidden = prop::collection::vec((1usize..=32, activation_strategy()).prop_map(|(units, activation)| HiddenLayer { units, activation }), 0..=8);
+        .prop_map(
+            |(dataset, noise_percent, train_percent, points, seed, features)| DataSettings {
+                dataset,
+                noise_percent,
+                train_percent,
+                points,
+                seed,
+                features: FeatureSet::new(features).unwrap(),
+            },
+        );
+    let hidden = prop::collection::vec(
+        (1usize..=32, activation_strategy())
+            .prop_map(|(units, activation)| HiddenLayer { units, activation }),
+        0..=8,
+    );
     let init = prop_oneof![
-        prop::sample::select(Initializer::all().iter().copied().filter(|i| !matches!(i, Initializer::Uniform { .. } | Initializer::Normal { .. })).collect::<Vec<_>>()),
-        (-2.0f32..0.0, 0.001f32..2.0).prop_map(|(low, w)| Initializer::Uniform { low, high: low + w }),
+        prop::sample::select(
+            Initializer::all()
+                .iter()
+                .copied()
+                .filter(|i| !matches!(i, Initializer::Uniform { .. } | Initializer::Normal { .. }))
+                .collect::<Vec<_>>()
+        ),
+        (-2.0f32..0.0, 0.001f32..2.0)
+            .prop_map(|(low, w)| Initializer::Uniform { low, high: low + w }),
         (0.001f32..3.0).prop_map(|std| Initializer::Normal { std }),
     ];
     let schedule = prop_oneof![
         Just(LrSchedule::Constant),
-        (1usize..1000, 0.01f32..1.0).prop_map(|(every, gamma)| LrSchedule::StepDecay { every, gamma }),
+        (1usize..1000, 0.01f32..1.0)
+            .prop_map(|(every, gamma)| LrSchedule::StepDecay { every, gamma }),
         (0.5f32..1.0).prop_map(|gamma| LrSchedule::Exponential { gamma }),
-        (1usize..5000, 0.0f32..0.01).prop_map(|(period, min_lr)| LrSchedule::Cosine { period, min_lr }),
+        (1usize..5000, 0.0f32..0.01)
+            .prop_map(|(period, min_lr)| LrSchedule::Cosine { period, min_lr }),
     ];
     let reg = prop_oneof![
         Just(Regularization::None),
         (0.0f32..10.0).prop_map(|rate| Regularization::L1 { rate }),
         (0.0f32..10.0).prop_map(|rate| Regularization::L2 { rate }),
     ];
-    let training = (optimizer_strategy(), 0.0f32..1e6, schedule, 1usize..=10_000, reg, 0.0f32..0.9, prop::option::of(1e-6f32..1e6))
-        .prop_map(|(optimizer, learning_rate, schedule, batch_size, regularization, dropout, clip_norm)| TrainingSettings {
-            optimizer,
-            learning_rate,
-            schedule,
-            batch_size,
-            regularization,
-            dropout,
-            clip_norm,
-        });
+    let training = (
+        optimizer_strategy(),
+        0.0f32..1e6,
+        schedule,
+        1usize..=10_000,
+        reg,
+        0.0f32..0.9,
+        prop::option::of(1e-6f32..1e6),
+    )
+        .prop_map(
+            |(
+                optimizer,
+                learning_rate,
+                schedule,
+                batch_size,
+                regularization,
+                dropout,
+                clip_norm,
+            )| TrainingSettings {
+                optimizer,
+                learning_rate,
+                schedule,
+                batch_size,
+                regularization,
+                dropout,
+                clip_norm,
+            },
+        );
     let head_pick = (any::<prop::sample::Index>(), any::<bool>(), any::<bool>());
-    (data, hidden, init, any::<u32>(), training, head_pick).prop_map(|(data, hidden, initializer, seed, training, (pick, set_out, set_loss))| {
-        // An output/loss pair that suits the task (or auto for either half).
-        let task = data.dataset.task();
-        let pairs: Vec<(Activation, Loss)> =
-            Activation::all().into_iter().flat_map(|a| Loss::all().into_iter().map(move |l| (a, l))).filter(|&(a, l)| check_head(task, a, l).is_ok()).collect();
-        let (out, loss) = *pick.get(&pairs);
-        let mut network = NetworkSettings { hidden, output: set_out.then_some(out), loss: set_loss.then_some(loss), initializer, seed };
-        let probe = PlaygroundConfig { data: data.clone(), network: network.clone(), training: training.clone() };
-        if probe.validate().is_err() {
-            network.output = Some(out);
-            network.loss = Some(loss);
-        }
-        PlaygroundConfig { data, network, training }
-    })
+    (data, hidden, init, any::<u32>(), training, head_pick).prop_map(
+        |(data, hidden, initializer, seed, training, (pick, set_out, set_loss))| {
+            // An output/loss pair that suits the task (or auto for either half).
+            let task = data.dataset.task();
+            let pairs: Vec<(Activation, Loss)> = Activation::all()
+                .into_iter()
+                .flat_map(|a| Loss::all().into_iter().map(move |l| (a, l)))
+                .filter(|&(a, l)| check_head(task, a, l).is_ok())
+                .collect();
+            let (out, loss) = *pick.get(&pairs);
+            let mut network = NetworkSettings {
+                hidden,
+                output: set_out.then_some(out),
+                loss: set_loss.then_some(loss),
+                initializer,
+                seed,
+            };
+            let probe = PlaygroundConfig {
+                data: data.clone(),
+                network: network.clone(),
+                training: training.clone(),
+            };
+            if probe.validate().is_err() {
+                network.output = Some(out);
+                network.loss = Some(loss);
+            }
+            PlaygroundConfig {
+                data,
+                network,
+                training,
+            }
+        },
+    )
 }
 
 proptest! {
@@ -322,18 +521,33 @@ proptest! {
 fn validate_rejects_what_a_link_could_not_hold() {
     let mut c = PlaygroundConfig::default();
     c.training.learning_rate = f32::NAN;
-    assert!(c.validate().unwrap_err().to_string().contains("learning rate"));
+    assert!(
+        c.validate()
+            .unwrap_err()
+            .to_string()
+            .contains("learning rate")
+    );
     let mut c = PlaygroundConfig::default();
-    c.network.hidden = vec![HiddenLayer { units: 33, activation: Activation::Tanh }];
+    c.network.hidden = vec![HiddenLayer {
+        units: 33,
+        activation: Activation::Tanh,
+    }];
     assert!(c.validate().is_err());
     let mut c = PlaygroundConfig::default();
     c.network.output = Some(Activation::Softmax);
-    assert!(matches!(c.validate(), Err(nnplay::NnError::Incompatible { .. })));
+    assert!(matches!(
+        c.validate(),
+        Err(nnplay::NnError::Incompatible { .. })
+    ));
     let mut pg = Playground::new(PlaygroundConfig::default()).unwrap();
     let mut bad = PlaygroundConfig::default();
     bad.data.points = 5;
     assert!(pg.set_config(bad).is_err());
-    assert_eq!(pg.config(), &PlaygroundConfig::default(), "a rejected config changes nothing");
+    assert_eq!(
+        pg.config(),
+        &PlaygroundConfig::default(),
+        "a rejected config changes nothing"
+    );
 }
 
 // ---------- training ----------
@@ -341,11 +555,17 @@ fn validate_rejects_what_a_link_could_not_hold() {
 #[test]
 fn circle_with_two_tanh_layers_reaches_low_test_loss_in_bounded_epochs() {
     let mut pg = session("dataset=circle&layers=4,2&act=tanh,tanh&opt=adam&lr=0.03&batch=10");
-    let (epochs, report) = train_until(&mut pg, 60, |r| r.test_loss.unwrap() < 0.1 && r.test_metric.unwrap() >= 0.95);
+    let (epochs, report) = train_until(&mut pg, 60, |r| {
+        r.test_loss.unwrap() < 0.1 && r.test_metric.unwrap() >= 0.95
+    });
     assert!(epochs <= 60);
     assert_eq!(report.metric, nnplay::metrics::Metric::Accuracy);
     assert_eq!(report.epochs_completed, epochs as u64);
-    assert!((report.epoch - epochs as f64).abs() < 1e-9, "whole epochs: {}", report.epoch);
+    assert!(
+        (report.epoch - epochs as f64).abs() < 1e-9,
+        "whole epochs: {}",
+        report.epoch
+    );
     assert_eq!(pg.history().len(), epochs);
     let conf = pg.confusion().unwrap();
     let diagonal: usize = (0..2).map(|k| conf.test[k][k]).sum();
@@ -380,8 +600,13 @@ fn regression_reports_r2() {
 
 #[test]
 fn three_spirals_train_and_the_boundary_shows_three_colours() {
-    let mut pg = session("dataset=spirals3&points=300&layers=16,16&act=tanh,tanh&features=x1,x2,sin_x1,sin_x2&opt=adam&lr=0.03&batch=20&discretize=1");
-    pg.set_view(ViewSettings { discretize: true, ..ViewSettings::default() });
+    let mut pg = session(
+        "dataset=spirals3&points=300&layers=16,16&act=tanh,tanh&features=x1,x2,sin_x1,sin_x2&opt=adam&lr=0.03&batch=20&discretize=1",
+    );
+    pg.set_view(ViewSettings {
+        discretize: true,
+        ..ViewSettings::default()
+    });
     let (_, report) = train_until(&mut pg, 150, |r| r.train_metric.unwrap() >= 0.9);
     assert!(report.test_metric.unwrap() > 0.7, "{report:?}");
     let mut rgba = Vec::new();
@@ -390,7 +615,10 @@ fn three_spirals_train_and_the_boundary_shows_three_colours() {
     for px in rgba.chunks_exact(4) {
         *counts.entry([px[0], px[1], px[2], px[3]]).or_default() += 1;
     }
-    let dominant: Vec<_> = counts.iter().filter(|&(_, &n)| n >= 100 * 100 / 10).collect();
+    let dominant: Vec<_> = counts
+        .iter()
+        .filter(|&(_, &n)| n >= 100 * 100 / 10)
+        .collect();
     assert_eq!(dominant.len(), 3, "{counts:?}");
     // Each is a palette colour (lightened), and they are three different ones.
     let mut classes: Vec<usize> = dominant
@@ -400,7 +628,9 @@ fn three_spirals_train_and_the_boundary_shows_three_colours() {
                 .min_by_key(|&k| {
                     let p = PALETTE[k];
                     let t = |ch: u8| 255.0 + (ch as f32 - 255.0) * render::BACKGROUND_STRENGTH;
-                    (0..3).map(|i| (t(p[i]) - c[i] as f32).abs() as u32).sum::<u32>()
+                    (0..3)
+                        .map(|i| (t(p[i]) - c[i] as f32).abs() as u32)
+                        .sum::<u32>()
                 })
                 .unwrap()
         })
@@ -414,17 +644,36 @@ fn training_only_changes_keep_the_weights_and_architecture_changes_reset_them() 
     let mut pg = session("dataset=xor&layers=4,4");
     pg.step(30).unwrap();
     let trained = pg.network().params().to_vec();
-    let start = Network::new(pg.network().config()).unwrap().params().to_vec();
+    let start = Network::new(pg.network().config())
+        .unwrap()
+        .params()
+        .to_vec();
     assert_ne!(trained, start);
 
-    for q in ["lr=0.1", "opt=adam", "batch=5", "reg=l2&rate=0.01", "dropout=0.2", "clip=1", "sched=exp(0.99)", "loss=mse"] {
+    for q in [
+        "lr=0.1",
+        "opt=adam",
+        "batch=5",
+        "reg=l2&rate=0.01",
+        "dropout=0.2",
+        "clip=1",
+        "sched=exp(0.99)",
+        "loss=mse",
+    ] {
         let mut c = pg.config().clone();
         let (patch, _) = query::parse(&format!("{}&{q}", c.to_query()));
         c = patch.config;
         let change = pg.set_config(c).unwrap();
-        assert!(!change.network_rebuilt && !change.data_regenerated, "{q}: {change:?}");
+        assert!(
+            !change.network_rebuilt && !change.data_regenerated,
+            "{q}: {change:?}"
+        );
         assert!(change.trainer_rebuilt, "{q}");
-        assert_eq!(pg.network().params(), trained.as_slice(), "{q} kept the weights");
+        assert_eq!(
+            pg.network().params(),
+            trained.as_slice(),
+            "{q} kept the weights"
+        );
     }
     assert_eq!(pg.history().len(), 1, "history continues");
 
@@ -435,13 +684,24 @@ fn training_only_changes_keep_the_weights_and_architecture_changes_reset_them() 
     assert!(change.data_regenerated && !change.network_rebuilt);
     assert_eq!(pg.network().params(), trained.as_slice());
 
-    for q in ["layers=4,5", "act=relu,relu", "init=he_uniform", "wseed=2", "features=x1,x2,x1_x2", "dataset=spirals3"] {
+    for q in [
+        "layers=4,5",
+        "act=relu,relu",
+        "init=he_uniform",
+        "wseed=2",
+        "features=x1,x2,x1_x2",
+        "dataset=spirals3",
+    ] {
         let before = pg.network().params().to_vec();
         let (patch, _) = query::parse(&format!("{}&{q}", pg.config().to_query()));
         let change = pg.set_config(patch.config).unwrap();
         assert!(change.network_rebuilt, "{q}");
         let fresh = Network::new(pg.network().config()).unwrap();
-        assert_eq!(pg.network().params(), fresh.params(), "{q} starts from the seeded weights");
+        assert_eq!(
+            pg.network().params(),
+            fresh.params(),
+            "{q} starts from the seeded weights"
+        );
         assert_ne!(pg.network().params(), before.as_slice(), "{q}");
         assert!(pg.history().is_empty() && pg.state().steps == 0, "{q}");
         pg.step(3).unwrap();
@@ -460,7 +720,10 @@ fn reset_reproduces_the_start_weights_unless_the_seed_changes() {
     // Same seed: the same run, step for step.
     let again = pg.step(25).unwrap();
     assert_eq!(again, first);
-    let other = Playground::new(query_config("dataset=moons&layers=6,3&act=relu,relu&init=he_normal&wseed=6")).unwrap();
+    let other = Playground::new(query_config(
+        "dataset=moons&layers=6,3&act=relu,relu&init=he_normal&wseed=6",
+    ))
+    .unwrap();
     assert_ne!(other.network().params(), start.as_slice());
 }
 
@@ -509,7 +772,10 @@ fn weights_and_biases_can_be_edited() {
 // ---------- rendering ----------
 
 fn distinct(buf: &[u8]) -> usize {
-    let mut set: Vec<[u8; 4]> = buf.chunks_exact(4).map(|p| [p[0], p[1], p[2], p[3]]).collect();
+    let mut set: Vec<[u8; 4]> = buf
+        .chunks_exact(4)
+        .map(|p| [p[0], p[1], p[2], p[3]])
+        .collect();
     set.sort();
     set.dedup();
     set.len()
@@ -549,7 +815,11 @@ fn render_buffers_have_the_right_sizes_and_content() {
     let state = pg.state();
     assert_eq!(pg.train_points().len(), state.n_train * 3);
     assert_eq!(pg.test_points().len(), state.n_test * 3);
-    assert!(pg.train_points().chunks_exact(3).all(|p| p[0].abs() <= 6.0 && (p[2] == 0.0 || p[2] == 1.0)));
+    assert!(
+        pg.train_points()
+            .chunks_exact(3)
+            .all(|p| p[0].abs() <= 6.0 && (p[2] == 0.0 || p[2] == 1.0))
+    );
     let p = pg.predict(0.0, 0.0).unwrap();
     assert_eq!(p.len(), 1);
     assert!(p[0] > 0.5);
@@ -557,7 +827,9 @@ fn render_buffers_have_the_right_sizes_and_content() {
 
 #[test]
 fn the_largest_network_renders() {
-    let mut pg = session("layers=32,32,32,32,32,32,32,32&act=relu&init=he_uniform&features=x1,x2,x1_squared,x2_squared,x1_x2,sin_x1,sin_x2");
+    let mut pg = session(
+        "layers=32,32,32,32,32,32,32,32&act=relu&init=he_uniform&features=x1,x2,x1_squared,x2_squared,x1_x2,sin_x1,sin_x2",
+    );
     pg.step(2).unwrap();
     let mut out = Vec::new();
     pg.render_boundary(200, &mut out).unwrap();
@@ -582,7 +854,10 @@ fn multiclass_and_regression_colours() {
     // Lower left is negative (orange), upper right positive (blue).
     let px = |r: usize, c: usize| out[(r * 50 + c) * 4..(r * 50 + c) * 4 + 3].to_vec();
     let (low_left, up_right) = (px(49, 0), px(0, 49));
-    assert!(low_left[0] > low_left[2] && up_right[2] > up_right[0], "{low_left:?} {up_right:?}");
+    assert!(
+        low_left[0] > low_left[2] && up_right[2] > up_right[0],
+        "{low_left:?} {up_right:?}"
+    );
 }
 
 // ---------- points and CSV ----------
@@ -590,7 +865,8 @@ fn multiclass_and_regression_colours() {
 #[test]
 fn hand_placed_points_become_the_data() {
     let mut pg = session("train=50");
-    pg.start_points(PointTask::Classification { classes: 3 }, false).unwrap();
+    pg.start_points(PointTask::Classification { classes: 3 }, false)
+        .unwrap();
     assert!(matches!(pg.step(1), Err(nnplay::NnError::EmptyData)));
     let mut ids = Vec::new();
     for i in 0..12 {
@@ -598,15 +874,26 @@ fn hand_placed_points_become_the_data() {
         ids.push(pg.add_point(x, 1.0, label).unwrap());
     }
     let state = pg.state();
-    assert_eq!((state.source, state.task, state.classes), ("points", "multiclass", 3));
+    assert_eq!(
+        (state.source, state.task, state.classes),
+        ("points", "multiclass", 3)
+    );
     assert_eq!(state.n_train + state.n_test, 12);
     assert_eq!(pg.user_points().len(), 12 * 4);
     assert_eq!(pg.network().out_dim(), 3);
     pg.step(5).unwrap();
     let before = (pg.train_points().to_vec(), pg.network().params().to_vec());
     pg.move_point(ids[0].0, -5.0, -3.0).unwrap();
-    assert_eq!(pg.network().params(), before.1.as_slice(), "editing points keeps the weights");
-    let moved = pg.train_points().chunks_exact(3).chain(pg.test_points().chunks_exact(3)).any(|p| p[0] == -5.0 && p[1] == -3.0);
+    assert_eq!(
+        pg.network().params(),
+        before.1.as_slice(),
+        "editing points keeps the weights"
+    );
+    let moved = pg
+        .train_points()
+        .chunks_exact(3)
+        .chain(pg.test_points().chunks_exact(3))
+        .any(|p| p[0] == -5.0 && p[1] == -3.0);
     assert!(moved);
     assert_eq!(pg.nearest_point(-5.1, -3.0, 0.5), Some(ids[0].0));
     pg.remove_point(ids[1].0).unwrap();
@@ -620,7 +907,8 @@ fn hand_placed_points_become_the_data() {
     pg.render_boundary(32, &mut out).unwrap();
     // Regression points from the current data; back to the generated set afterwards.
     let mut pg = session("dataset=plane");
-    pg.start_points(PointTask::Classification { classes: 2 }, true).unwrap();
+    pg.start_points(PointTask::Classification { classes: 2 }, true)
+        .unwrap();
     assert_eq!(pg.state().task, "regression");
     assert_eq!(pg.user_points().len(), 500 * 4);
     pg.use_generated().unwrap();
@@ -634,31 +922,60 @@ fn csv_files_drive_the_network_inputs() {
     let mut text = String::from("a,b,kind\n");
     for i in 0..40 {
         let (a, b) = (i as f32 * 10.0, (i % 7) as f32);
-        text += &format!("{a},{b},{}\n", if a + 30.0 * b > 300.0 { "big" } else { "small" });
+        text += &format!(
+            "{a},{b},{}\n",
+            if a + 30.0 * b > 300.0 { "big" } else { "small" }
+        );
     }
-    let summary = pg.load_csv(&text, &CsvImport::default().into_options().unwrap()).unwrap();
-    assert_eq!((summary.rows, summary.has_plane, summary.task), (40, true, "binary"));
+    let summary = pg
+        .load_csv(&text, &CsvImport::default().into_options().unwrap())
+        .unwrap();
+    assert_eq!(
+        (summary.rows, summary.has_plane, summary.task),
+        (40, true, "binary")
+    );
     assert_eq!(summary.feature_names, ["a", "b"]);
     assert_eq!(summary.class_names, ["big", "small"]);
-    assert!(pg.train_points().chunks_exact(3).all(|p| p[0].abs() <= 5.0 && p[1].abs() <= 5.0), "mapped onto the plane");
+    assert!(
+        pg.train_points()
+            .chunks_exact(3)
+            .all(|p| p[0].abs() <= 5.0 && p[1].abs() <= 5.0),
+        "mapped onto the plane"
+    );
     pg.step(20).unwrap();
     let mut out = Vec::new();
     pg.render_boundary(40, &mut out).unwrap();
 
     // Three input columns: trains, but nothing to draw.
     let text3 = "x,y,z,t\n1,2,3,0.5\n2,3,1,0.1\n3,1,2,0.9\n4,4,4,0.3\n5,2,1,0.2\n6,1,1,0.8\n";
-    let options = CsvImport::from_json(r#"{"task":"regression","scaling":"standardize"}"#).unwrap().into_options().unwrap();
+    let options = CsvImport::from_json(r#"{"task":"regression","scaling":"standardize"}"#)
+        .unwrap()
+        .into_options()
+        .unwrap();
     let summary = pg.load_csv(text3, &options).unwrap();
     assert!(!summary.has_plane && summary.network_rebuilt);
     assert_eq!(pg.network().in_dim(), 3);
     assert_eq!(pg.state().task, "regression");
     pg.step(3).unwrap();
-    assert!(pg.render_boundary(100, &mut out).unwrap_err().to_string().contains("not a 2-D plane"));
+    assert!(
+        pg.render_boundary(100, &mut out)
+            .unwrap_err()
+            .to_string()
+            .contains("not a 2-D plane")
+    );
     assert!(pg.train_points().is_empty());
     // Errors name the line.
-    let err = pg.load_csv("a,b,c\n1,2,x\n1,oops,y\n", &options).unwrap_err().to_string();
+    let err = pg
+        .load_csv("a,b,c\n1,2,x\n1,oops,y\n", &options)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("line"), "{err}");
-    assert!(CsvImport::from_json(r#"{"delimiter":"|"}"#).unwrap().into_options().is_err());
+    assert!(
+        CsvImport::from_json(r#"{"delimiter":"|"}"#)
+            .unwrap()
+            .into_options()
+            .is_err()
+    );
     assert!(CsvImport::from_json(r#"{"colour":"red"}"#).is_err());
 }
 
@@ -666,7 +983,10 @@ fn csv_files_drive_the_network_inputs() {
 fn shipped_sets_train_without_a_plane() {
     let mut pg = session("dataset=iris&layers=8&opt=adam&lr=0.03&batch=16");
     let s = pg.state();
-    assert_eq!((s.task, s.classes, s.has_plane, s.n_train + s.n_test), ("multiclass", 3, false, 150));
+    assert_eq!(
+        (s.task, s.classes, s.has_plane, s.n_train + s.n_test),
+        ("multiclass", 3, false, 150)
+    );
     train_until(&mut pg, 100, |r| r.test_metric.unwrap() > 0.85);
 }
 
@@ -688,21 +1008,47 @@ fn set_query_applies_config_and_view() {
 fn options_cover_every_menu() {
     let o = options();
     assert_eq!(o.url.len(), FIELDS.len());
-    assert!(o.datasets.iter().any(|d| d.token == "spirals6" && d.classes == 6 && d.task == "multiclass"));
+    assert!(
+        o.datasets
+            .iter()
+            .any(|d| d.token == "spirals6" && d.classes == 6 && d.task == "multiclass")
+    );
     assert!(o.datasets.iter().any(|d| d.token == "iris" && !d.plane));
-    assert!(o.activations.iter().any(|a| a.token == "softmax" && !a.hidden && a.output));
+    assert!(
+        o.activations
+            .iter()
+            .any(|a| a.token == "softmax" && !a.hidden && a.output)
+    );
     let bce = o.losses.iter().find(|l| l.token == "bce").unwrap();
     assert_eq!(bce.output.as_deref(), Some("sigmoid"));
     assert!(!bce.tasks.contains(&"regression"));
     let adam = o.optimizers.iter().find(|x| x.token == "adam").unwrap();
     let keys: Vec<&str> = adam.params.iter().map(|p| p.key).collect();
     assert_eq!(keys, ["beta1", "beta2", "eps"]);
-    assert!(o.outputs_by_task.binary.contains(&("sigmoid".into(), "bce".into())));
+    assert!(
+        o.outputs_by_task
+            .binary
+            .contains(&("sigmoid".into(), "bce".into()))
+    );
     assert!(!o.outputs_by_task.binary.iter().any(|(a, _)| a == "softmax"));
-    assert!(o.outputs_by_task.multiclass.contains(&("softmax".into(), "cce".into())));
-    assert!(o.outputs_by_task.regression.iter().all(|(_, l)| l != "bce" && l != "cce"));
+    assert!(
+        o.outputs_by_task
+            .multiclass
+            .contains(&("softmax".into(), "cce".into()))
+    );
+    assert!(
+        o.outputs_by_task
+            .regression
+            .iter()
+            .all(|(_, l)| l != "bce" && l != "cce")
+    );
     assert_eq!(o.palette.len(), 8);
     assert_eq!(o.palette[0], "#e69f00");
-    assert_eq!(o.defaults, Playground::new(PlaygroundConfig::default()).unwrap().to_query());
+    assert_eq!(
+        o.defaults,
+        Playground::new(PlaygroundConfig::default())
+            .unwrap()
+            .to_query()
+    );
     serde_json::to_string(&o).unwrap();
 }

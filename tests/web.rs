@@ -43,20 +43,40 @@ fn a_session_from_a_query_steps_and_renders() {
     assert_eq!(neurons.length(), (4 + 2 + 1) * 32 * 32 * 4);
     assert_eq!(pg.render_features(16).unwrap().length(), 2 * 16 * 16 * 4);
     let state = parse(&pg.state_json());
-    assert_eq!(pg.train_points().length() as u64, state["n_train"].as_u64().unwrap() * 3);
+    assert_eq!(
+        pg.train_points().length() as u64,
+        state["n_train"].as_u64().unwrap() * 3
+    );
     assert_eq!(pg.predict(0.5, 0.5).unwrap().length(), 1);
-    assert!(pg.render_boundary(1).is_err(), "resolution out of range is an error, not a panic");
+    assert!(
+        pg.render_boundary(1).is_err(),
+        "resolution out of range is an error, not a panic"
+    );
     assert!(pg.query().contains("dataset=xor"));
     assert!(!parse(&pg.confusion_json()).is_null());
     let snapshot = parse(&pg.network_json());
     assert_eq!(snapshot["layers"].as_array().unwrap().len(), 3);
-    assert_eq!(pg.params().length() as u64, snapshot["n_params"].as_u64().unwrap());
+    assert_eq!(
+        pg.params().length() as u64,
+        snapshot["n_params"].as_u64().unwrap()
+    );
 }
 
 #[wasm_bindgen_test]
 fn options_json_parses_and_lists_every_menu() {
     let o = parse(&options_json());
-    for key in ["datasets", "activations", "losses", "optimizers", "initializers", "schedules", "regularizations", "features", "url", "palette"] {
+    for key in [
+        "datasets",
+        "activations",
+        "losses",
+        "optimizers",
+        "initializers",
+        "schedules",
+        "regularizations",
+        "features",
+        "url",
+        "palette",
+    ] {
         assert!(!o[key].as_array().unwrap().is_empty(), "{key}");
     }
     assert_eq!(o["defaults"], default_query());
@@ -65,9 +85,15 @@ fn options_json_parses_and_lists_every_menu() {
 
 #[wasm_bindgen_test]
 fn a_bad_query_gives_notices_not_a_panic() {
-    let pg = WasmPlayground::from_query("dataset=unicorns&lr=NaN&layers=999&%%%=&act=softmax").unwrap();
+    let pg =
+        WasmPlayground::from_query("dataset=unicorns&lr=NaN&layers=999&%%%=&act=softmax").unwrap();
     let notices = parse(&pg.notices_json());
-    let keys: Vec<&str> = notices.as_array().unwrap().iter().map(|n| n["key"].as_str().unwrap()).collect();
+    let keys: Vec<&str> = notices
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["key"].as_str().unwrap())
+        .collect();
     for key in ["dataset", "lr", "layers", "act"] {
         assert!(keys.contains(&key), "{key} in {keys:?}");
     }
@@ -80,7 +106,13 @@ fn a_bad_query_gives_notices_not_a_panic() {
     assert!(pg.set_weight(9, 0, 0, 1.0).is_err());
     assert!(pg.set_bias(0, 0, f32::NAN).is_err());
     assert!(pg.load_csv("a,b\n1,oops\n", "").is_err());
-    assert!(pg.load_csv("a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n", "{\"delimiter\":\"|\"}").is_err());
+    assert!(
+        pg.load_csv(
+            "a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n",
+            "{\"delimiter\":\"|\"}"
+        )
+        .is_err()
+    );
     assert!(pg.move_point(3, 0.0, 0.0).is_err());
     assert!(pg.step(1_000_000).is_err());
 }
@@ -90,19 +122,57 @@ fn the_same_seed_gives_the_same_weights_and_points_as_natively() {
     // Values printed by the native build (tests/playground.rs computes the same sessions).
     let pg = WasmPlayground::from_query("").unwrap();
     let params = pg.params().to_vec();
-    let native = [-0.71856165f32, 0.08382201, -0.4292693, 0.3453338, 0.847538, -0.76808333];
-    assert!(params.iter().zip(&native).all(|(a, b)| close(*a, *b)), "{:?}", &params[..6]);
+    let native = [
+        -0.71856165f32,
+        0.08382201,
+        -0.4292693,
+        0.3453338,
+        0.847538,
+        -0.76808333,
+    ];
+    assert!(
+        params.iter().zip(&native).all(|(a, b)| close(*a, *b)),
+        "{:?}",
+        &params[..6]
+    );
     let points = pg.train_points().to_vec();
     let native_points = [3.2642999f32, 3.733447, 0.0, 1.5440059, -0.46438602, 1.0];
-    assert!(points.iter().zip(&native_points).all(|(a, b)| close(*a, *b)), "{:?}", &points[..6]);
+    assert!(
+        points
+            .iter()
+            .zip(&native_points)
+            .all(|(a, b)| close(*a, *b)),
+        "{:?}",
+        &points[..6]
+    );
 
-    let pg = WasmPlayground::from_query("dataset=spirals3&layers=5&act=relu&init=he_normal&wseed=42").unwrap();
+    let pg =
+        WasmPlayground::from_query("dataset=spirals3&layers=5&act=relu&init=he_normal&wseed=42")
+            .unwrap();
     let params = pg.params().to_vec();
-    let native = [-1.6050252f32, -1.3986567, 1.1598966, 0.038294446, 1.9419075, -0.33897796];
-    assert!(params.iter().zip(&native).all(|(a, b)| close(*a, *b)), "{:?}", &params[..6]);
+    let native = [
+        -1.6050252f32,
+        -1.3986567,
+        1.1598966,
+        0.038294446,
+        1.9419075,
+        -0.33897796,
+    ];
+    assert!(
+        params.iter().zip(&native).all(|(a, b)| close(*a, *b)),
+        "{:?}",
+        &params[..6]
+    );
     let points = pg.train_points().to_vec();
     let native_points = [1.8872098f32, -4.3256345, 1.0, -3.2417035, 1.1964726, 0.0];
-    assert!(points.iter().zip(&native_points).all(|(a, b)| close(*a, *b)), "{:?}", &points[..6]);
+    assert!(
+        points
+            .iter()
+            .zip(&native_points)
+            .all(|(a, b)| close(*a, *b)),
+        "{:?}",
+        &points[..6]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -132,16 +202,26 @@ fn points_and_csv_through_the_binding() {
 
 #[wasm_bindgen_test]
 fn divergence_reaches_js_as_a_message() {
-    let mut pg = WasmPlayground::from_query("dataset=plane&layers=8,8&act=relu,relu&lr=1000000").unwrap();
+    let mut pg =
+        WasmPlayground::from_query("dataset=plane&layers=8,8&act=relu,relu&lr=1000000").unwrap();
     let report = parse(&pg.step(50).unwrap());
-    assert!(report["diverged"].as_str().unwrap().starts_with("training diverged"));
+    assert!(
+        report["diverged"]
+            .as_str()
+            .unwrap()
+            .starts_with("training diverged")
+    );
     assert!(pg.params().to_vec().iter().all(|p| p.is_finite()));
 }
 
 #[wasm_bindgen_test]
 fn the_loss_chart_draws_on_a_canvas() {
     let document = web_sys::window().unwrap().document().unwrap();
-    let canvas: web_sys::HtmlCanvasElement = document.create_element("canvas").unwrap().dyn_into().unwrap();
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     canvas.set_width(300);
     canvas.set_height(150);
     let mut pg = WasmPlayground::from_query("opt=adam").unwrap();
@@ -155,7 +235,12 @@ fn the_loss_chart_draws_on_a_canvas() {
     draw_loss_chart(canvas.clone(), &[], true, None).unwrap();
     draw_loss_chart(canvas.clone(), &[f32::NAN; 6], false, Some(f64::NAN)).unwrap();
     // Something was painted: the centre pixel row is not all white.
-    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     draw_loss_chart(canvas.clone(), &history, false, None).unwrap();
     let data = ctx.get_image_data(0.0, 0.0, 300.0, 150.0).unwrap().data();
     assert!(data.chunks_exact(4).any(|p| p[0] < 200 || p[2] < 200));

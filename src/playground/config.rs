@@ -58,7 +58,10 @@ pub(crate) mod token {
     pub mod option {
         use super::*;
 
-        pub fn serialize<T: Display, S: Serializer>(value: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+        pub fn serialize<T: Display, S: Serializer>(
+            value: &Option<T>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
             match value {
                 Some(v) => s.collect_str(v),
                 None => s.serialize_none(),
@@ -101,7 +104,14 @@ pub struct DataSettings {
 
 impl Default for DataSettings {
     fn default() -> Self {
-        DataSettings { dataset: DatasetKind::Circle, noise_percent: 0, points: 500, train_percent: 50, seed: 1, features: FeatureSet::default() }
+        DataSettings {
+            dataset: DatasetKind::Circle,
+            noise_percent: 0,
+            points: 500,
+            train_percent: 50,
+            seed: 1,
+            features: FeatureSet::default(),
+        }
     }
 }
 
@@ -133,7 +143,16 @@ pub struct NetworkSettings {
 impl Default for NetworkSettings {
     fn default() -> Self {
         NetworkSettings {
-            hidden: vec![HiddenLayer { units: 4, activation: Activation::Tanh }, HiddenLayer { units: 2, activation: Activation::Tanh }],
+            hidden: vec![
+                HiddenLayer {
+                    units: 4,
+                    activation: Activation::Tanh,
+                },
+                HiddenLayer {
+                    units: 2,
+                    activation: Activation::Tanh,
+                },
+            ],
             output: None,
             loss: None,
             initializer: Initializer::GlorotUniform,
@@ -225,10 +244,20 @@ pub fn task_token(task: Task) -> &'static str {
 /// cross-entropy on real-valued targets.
 pub fn check_head(task: Task, output: Activation, loss: Loss) -> Result<(), NnError> {
     loss.check_output(output, outputs_for(task))?;
-    let incompatible = |hint| Err(NnError::Incompatible { activation: output.to_string(), loss: loss.to_string(), hint });
+    let incompatible = |hint| {
+        Err(NnError::Incompatible {
+            activation: output.to_string(),
+            loss: loss.to_string(),
+            hint,
+        })
+    };
     match task {
-        Task::Regression if loss.uses_logits() => incompatible("regression targets are numbers, not probabilities: use mse, mae or huber"),
-        Task::BinaryClassification if output.is_row_wise() => incompatible("two classes use one output unit, which softmax cannot drive"),
+        Task::Regression if loss.uses_logits() => {
+            incompatible("regression targets are numbers, not probabilities: use mse, mae or huber")
+        }
+        Task::BinaryClassification if output.is_row_wise() => {
+            incompatible("two classes use one output unit, which softmax cannot drive")
+        }
         _ => Ok(()),
     }
 }
@@ -239,7 +268,11 @@ impl PlaygroundConfig {
     /// choice made for another one).
     pub fn head(&self, task: Task) -> (Activation, Loss) {
         let (out, loss) = self.requested_head(task);
-        if check_head(task, out, loss).is_ok() { (out, loss) } else { default_head(task) }
+        if check_head(task, out, loss).is_ok() {
+            (out, loss)
+        } else {
+            default_head(task)
+        }
     }
 
     /// The (output activation, loss) the settings ask for on `task`, compatible or not.
@@ -260,7 +293,11 @@ impl PlaygroundConfig {
             // Only the loss picked: the output it needs, else the task's (sigmoid instead of a
             // softmax, which only trains with categorical cross-entropy).
             (None, Some(loss)) => {
-                let out = loss.required_output().unwrap_or(if def_out.is_row_wise() { Activation::Sigmoid } else { def_out });
+                let out = loss.required_output().unwrap_or(if def_out.is_row_wise() {
+                    Activation::Sigmoid
+                } else {
+                    def_out
+                });
                 (out, loss)
             }
         }
@@ -269,11 +306,25 @@ impl PlaygroundConfig {
     /// The network this config asks for on data with `in_dim` inputs and `task`.
     pub fn network_config(&self, in_dim: usize, task: Task) -> NetworkConfig {
         let dropout = self.training.dropout;
-        let mut layers: Vec<LayerConfig> =
-            self.network.hidden.iter().map(|h| LayerConfig { units: h.units, activation: h.activation, regularization: None, dropout }).collect();
+        let mut layers: Vec<LayerConfig> = self
+            .network
+            .hidden
+            .iter()
+            .map(|h| LayerConfig {
+                units: h.units,
+                activation: h.activation,
+                regularization: None,
+                dropout,
+            })
+            .collect();
         let (out, _) = self.head(task);
         layers.push(LayerConfig::new(outputs_for(task), out));
-        NetworkConfig { in_dim, layers, initializer: self.network.initializer, seed: self.network.seed as u64 }
+        NetworkConfig {
+            in_dim,
+            layers,
+            initializer: self.network.initializer,
+            seed: self.network.seed as u64,
+        }
     }
 
     /// The training loop's config for `task`.

@@ -24,7 +24,13 @@ pub mod query;
 pub mod render;
 pub mod session;
 
-pub use config::{DataSettings, HiddenLayer, NetworkSettings, PlaygroundConfig, TrainingSettings, ViewSettings, default_head};
+pub use config::{
+    DataSettings, HiddenLayer, NetworkSettings, PlaygroundConfig, TrainingSettings, ViewSettings,
+    default_head,
+};
 pub use options::{Options, options};
 pub use query::{FIELDS, Notice, UrlState};
-pub use session::{ConfigChange, Confusion, CsvImport, CsvSummary, DataSource, NetworkSnapshot, Playground, SessionState, StepReport, HISTORY_STRIDE};
+pub use session::{
+    ConfigChange, Confusion, CsvImport, CsvSummary, DataSource, HISTORY_STRIDE, NetworkSnapshot,
+    Playground, SessionState, StepReport,
+};

@@ -143,14 +143,20 @@ pub struct Options {
 
 fn initializer_description(i: &Initializer) -> &'static str {
     match i {
-        Initializer::GlorotUniform => "Uniform, scaled by the layer's inputs and outputs (Glorot/Xavier): suits tanh and sigmoid.",
-        Initializer::GlorotNormal => "Normal, scaled by the layer's inputs and outputs (Glorot/Xavier).",
+        Initializer::GlorotUniform => {
+            "Uniform, scaled by the layer's inputs and outputs (Glorot/Xavier): suits tanh and sigmoid."
+        }
+        Initializer::GlorotNormal => {
+            "Normal, scaled by the layer's inputs and outputs (Glorot/Xavier)."
+        }
         Initializer::HeUniform => "Uniform, scaled by the layer's inputs (He/Kaiming): suits ReLU.",
         Initializer::HeNormal => "Normal, scaled by the layer's inputs (He/Kaiming): suits ReLU.",
         Initializer::LecunNormal => "Normal with variance 1 / inputs (LeCun).",
         Initializer::Uniform { .. } => "Uniform between two fixed bounds, whatever the layer size.",
         Initializer::Normal { .. } => "Normal with a fixed spread, whatever the layer size.",
-        Initializer::Zeros => "All weights zero: every neuron of a layer stays identical (try it to see why not).",
+        Initializer::Zeros => {
+            "All weights zero: every neuron of a layer stays identical (try it to see why not)."
+        }
     }
 }
 
@@ -159,7 +165,9 @@ fn schedule_description(s: &LrSchedule) -> &'static str {
         LrSchedule::Constant => "The learning rate never changes.",
         LrSchedule::StepDecay { .. } => "Multiply the rate by gamma every few epochs.",
         LrSchedule::Exponential { .. } => "Multiply the rate by gamma every epoch.",
-        LrSchedule::Cosine { .. } => "Lower the rate along half a cosine to a minimum over a period of epochs.",
+        LrSchedule::Cosine { .. } => {
+            "Lower the rate along half a cosine to a minimum over a period of epochs."
+        }
     }
 }
 
@@ -175,8 +183,12 @@ fn dataset_kinds() -> Vec<DatasetKind> {
     let mut kinds = Vec::new();
     for k in DatasetKind::all() {
         match k {
-            DatasetKind::SpiralsK { .. } => kinds.extend((MIN_K..=MAX_K).map(|classes| DatasetKind::SpiralsK { classes })),
-            DatasetKind::BlobsK { .. } => kinds.extend((MIN_K..=MAX_K).map(|classes| DatasetKind::BlobsK { classes })),
+            DatasetKind::SpiralsK { .. } => {
+                kinds.extend((MIN_K..=MAX_K).map(|classes| DatasetKind::SpiralsK { classes }))
+            }
+            DatasetKind::BlobsK { .. } => {
+                kinds.extend((MIN_K..=MAX_K).map(|classes| DatasetKind::BlobsK { classes }))
+            }
             other => kinds.push(other),
         }
     }
@@ -197,7 +209,11 @@ fn pairs_for(task: Task) -> Vec<(String, String)> {
 
 /// Builds the option lists.
 pub fn options() -> Options {
-    let representative = [Task::BinaryClassification, Task::MultiClassification { classes: 3 }, Task::Regression];
+    let representative = [
+        Task::BinaryClassification,
+        Task::MultiClassification { classes: 3 },
+        Task::Regression,
+    ];
     let datasets = dataset_kinds()
         .into_iter()
         .map(|k| DatasetOption {
@@ -215,7 +231,12 @@ pub fn options() -> Options {
         .collect();
     let activations = Activation::all()
         .iter()
-        .map(|a| ActivationOption { token: a.to_string(), description: a.description(), hidden: !a.is_row_wise(), output: true })
+        .map(|a| ActivationOption {
+            token: a.to_string(),
+            description: a.description(),
+            hidden: !a.is_row_wise(),
+            output: true,
+        })
         .collect();
     let losses = Loss::all()
         .iter()
@@ -223,7 +244,15 @@ pub fn options() -> Options {
             token: l.to_string(),
             description: l.description(),
             output: l.required_output().map(|a| a.to_string()),
-            tasks: representative.iter().filter(|&&t| Activation::all().iter().any(|&a| check_head(t, a, *l).is_ok())).map(|&t| task_token(t)).collect(),
+            tasks: representative
+                .iter()
+                .filter(|&&t| {
+                    Activation::all()
+                        .iter()
+                        .any(|&a| check_head(t, a, *l).is_ok())
+                })
+                .map(|&t| task_token(t))
+                .collect(),
         })
         .collect();
     let optimizers = Optimizer::all()
@@ -235,23 +264,59 @@ pub fn options() -> Options {
                 .into_iter()
                 .map(|(key, default)| {
                     let (min, max, min_exclusive, max_exclusive) = query::opt_param_range(key);
-                    let row = FIELDS.iter().find(|f| f.key == key).expect("every hyperparameter key has a row");
-                    ParamOption { key, name: row.field, default, min, max, min_exclusive, max_exclusive, description: row.description }
+                    let row = FIELDS
+                        .iter()
+                        .find(|f| f.key == key)
+                        .expect("every hyperparameter key has a row");
+                    ParamOption {
+                        key,
+                        name: row.field,
+                        default,
+                        min,
+                        max,
+                        min_exclusive,
+                        max_exclusive,
+                        description: row.description,
+                    }
                 })
                 .collect(),
         })
         .collect();
-    let schedules = [LrSchedule::Constant, "step".parse().expect("token"), "exp".parse().expect("token"), "cosine".parse().expect("token")]
-        .iter()
-        .map(|s: &LrSchedule| TokenOption { token: s.to_string(), description: schedule_description(s) })
-        .collect();
-    let regularizations = [Regularization::None, Regularization::L1 { rate: 0.0 }, Regularization::L2 { rate: 0.0 }]
-        .iter()
-        .map(|r| TokenOption { token: r.to_string().split('(').next().unwrap_or_default().to_string(), description: regularization_description(r) })
-        .collect();
+    let schedules = [
+        LrSchedule::Constant,
+        "step".parse().expect("token"),
+        "exp".parse().expect("token"),
+        "cosine".parse().expect("token"),
+    ]
+    .iter()
+    .map(|s: &LrSchedule| TokenOption {
+        token: s.to_string(),
+        description: schedule_description(s),
+    })
+    .collect();
+    let regularizations = [
+        Regularization::None,
+        Regularization::L1 { rate: 0.0 },
+        Regularization::L2 { rate: 0.0 },
+    ]
+    .iter()
+    .map(|r| TokenOption {
+        token: r
+            .to_string()
+            .split('(')
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        description: regularization_description(r),
+    })
+    .collect();
     let features = Feature::ALL
         .iter()
-        .map(|f| FeatureOption { token: f.token(), label: f.label(), description: format!("The input {} of each point.", f.label()) })
+        .map(|f| FeatureOption {
+            token: f.token(),
+            label: f.label(),
+            description: format!("The input {} of each point.", f.label()),
+        })
         .collect();
     let defaults = UrlState::default();
     Options {
@@ -264,7 +329,13 @@ pub fn options() -> Options {
             regression: pairs_for(Task::Regression),
         },
         optimizers,
-        initializers: Initializer::all().iter().map(|i| TokenOption { token: i.to_string(), description: initializer_description(i) }).collect(),
+        initializers: Initializer::all()
+            .iter()
+            .map(|i| TokenOption {
+                token: i.to_string(),
+                description: initializer_description(i),
+            })
+            .collect(),
         schedules,
         regularizations,
         features,
@@ -288,10 +359,20 @@ pub fn options() -> Options {
         },
         url: FIELDS
             .iter()
-            .map(|f| UrlKey { key: f.key, field: f.field, default: f.default_value(), description: f.description, view: f.view })
+            .map(|f| UrlKey {
+                key: f.key,
+                field: f.field,
+                default: f.default_value(),
+                description: f.description,
+                view: f.view,
+            })
             .collect(),
         palette: PALETTE.iter().map(|&c| render::hex(c)).collect(),
-        regression_colors: RegressionColours { negative: render::hex(PALETTE[0]), zero: "#ffffff".into(), positive: render::hex(PALETTE[1]) },
+        regression_colors: RegressionColours {
+            negative: render::hex(PALETTE[0]),
+            zero: "#ffffff".into(),
+            positive: render::hex(PALETTE[1]),
+        },
         defaults: query::write(&defaults, true),
     }
 }

@@ -63,23 +63,47 @@ const MAX_ECHO: usize = 60;
 /// Numbers as written in URLs: plain decimals, exponent form for the very small and very large
 /// (`1e-8`). Both forms are the shortest text that reads back to the same `f32`.
 pub fn fmt_num(v: f32) -> String {
-    if v != 0.0 && (v.abs() < 1e-4 || v.abs() >= 1e7) { format!("{v:e}") } else { format!("{v}") }
+    if v != 0.0 && (v.abs() < 1e-4 || v.abs() >= 1e7) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
 }
 
 fn num_in(text: &str, min: f32, max: f32, min_open: bool, max_open: bool) -> Result<f32, String> {
-    let v: f32 = text.trim().parse().map_err(|_| "is not a number".to_string())?;
-    let range = format!("{}{}, {}{}", if min_open { "(" } else { "[" }, fmt_num(min), fmt_num(max), if max_open { ")" } else { "]" });
+    let v: f32 = text
+        .trim()
+        .parse()
+        .map_err(|_| "is not a number".to_string())?;
+    let range = format!(
+        "{}{}, {}{}",
+        if min_open { "(" } else { "[" },
+        fmt_num(min),
+        fmt_num(max),
+        if max_open { ")" } else { "]" }
+    );
     if !v.is_finite() {
         return Err(format!("must be a finite number in {range}"));
     }
     let low_ok = if min_open { v > min } else { v >= min };
     let high_ok = if max_open { v < max } else { v <= max };
-    if low_ok && high_ok { Ok(v) } else { Err(format!("must be in {range}")) }
+    if low_ok && high_ok {
+        Ok(v)
+    } else {
+        Err(format!("must be in {range}"))
+    }
 }
 
 fn whole_in(text: &str, min: u64, max: u64) -> Result<u64, String> {
-    let v: u64 = text.trim().parse().map_err(|_| format!("must be a whole number from {min} to {max}"))?;
-    if (min..=max).contains(&v) { Ok(v) } else { Err(format!("must be a whole number from {min} to {max}")) }
+    let v: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("must be a whole number from {min} to {max}"))?;
+    if (min..=max).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("must be a whole number from {min} to {max}"))
+    }
 }
 
 fn flag(text: &str) -> Result<bool, String> {
@@ -105,10 +129,22 @@ fn opt_param(opt: &Optimizer, key: &str) -> Option<f32> {
         (O::Momentum { momentum } | O::Nesterov { momentum }, "momentum") => Some(momentum),
         (O::Adam { beta1, .. } | O::AdamW { beta1, .. }, "beta1") => Some(beta1),
         (O::Adam { beta2, .. } | O::AdamW { beta2, .. }, "beta2") => Some(beta2),
-        (O::AdaGrad { eps, .. } | O::RmsProp { eps, .. } | O::Adam { eps, .. } | O::AdamW { eps, .. }, "eps") => Some(eps),
+        (
+            O::AdaGrad { eps, .. }
+            | O::RmsProp { eps, .. }
+            | O::Adam { eps, .. }
+            | O::AdamW { eps, .. },
+            "eps",
+        ) => Some(eps),
         (O::RmsProp { alpha, .. }, "alpha") => Some(alpha),
         (O::AdamW { weight_decay, .. }, "wd") => Some(weight_decay),
-        (O::AdaGrad { initial_accumulator, .. }, "accum") => Some(initial_accumulator),
+        (
+            O::AdaGrad {
+                initial_accumulator,
+                ..
+            },
+            "accum",
+        ) => Some(initial_accumulator),
         _ => None,
     }
 }
@@ -119,10 +155,22 @@ fn set_opt_param(opt: &mut Optimizer, key: &str, v: f32) {
         (O::Momentum { momentum } | O::Nesterov { momentum }, "momentum") => *momentum = v,
         (O::Adam { beta1, .. } | O::AdamW { beta1, .. }, "beta1") => *beta1 = v,
         (O::Adam { beta2, .. } | O::AdamW { beta2, .. }, "beta2") => *beta2 = v,
-        (O::AdaGrad { eps, .. } | O::RmsProp { eps, .. } | O::Adam { eps, .. } | O::AdamW { eps, .. }, "eps") => *eps = v,
+        (
+            O::AdaGrad { eps, .. }
+            | O::RmsProp { eps, .. }
+            | O::Adam { eps, .. }
+            | O::AdamW { eps, .. },
+            "eps",
+        ) => *eps = v,
         (O::RmsProp { alpha, .. }, "alpha") => *alpha = v,
         (O::AdamW { weight_decay, .. }, "wd") => *weight_decay = v,
-        (O::AdaGrad { initial_accumulator, .. }, "accum") => *initial_accumulator = v,
+        (
+            O::AdaGrad {
+                initial_accumulator,
+                ..
+            },
+            "accum",
+        ) => *initial_accumulator = v,
         _ => {}
     }
 }
@@ -131,8 +179,15 @@ fn set_opt_param(opt: &mut Optimizer, key: &str, v: f32) {
 /// optimizer that has it (so every link carries every key).
 fn opt_param_text(opt: &Optimizer, key: &str) -> String {
     // Adam's family first, so `eps` defaults to PyTorch's 1e-8 rather than AdaGrad's 1e-10.
-    let fallbacks = [Optimizer::adamw(), Optimizer::rmsprop(), Optimizer::momentum(), Optimizer::adagrad()];
-    let v = opt_param(opt, key).or_else(|| fallbacks.iter().find_map(|o| opt_param(o, key))).unwrap_or(0.0);
+    let fallbacks = [
+        Optimizer::adamw(),
+        Optimizer::rmsprop(),
+        Optimizer::momentum(),
+        Optimizer::adagrad(),
+    ];
+    let v = opt_param(opt, key)
+        .or_else(|| fallbacks.iter().find_map(|o| opt_param(o, key)))
+        .unwrap_or(0.0);
     fmt_num(v)
 }
 
@@ -152,7 +207,10 @@ pub const OPT_PARAM_KEYS: [&str; 7] = ["momentum", "beta1", "beta2", "eps", "alp
 
 /// The hyperparameter keys `opt` uses, with their values.
 pub fn opt_params(opt: &Optimizer) -> Vec<(&'static str, f32)> {
-    OPT_PARAM_KEYS.iter().filter_map(|&k| opt_param(opt, k).map(|v| (k, v))).collect()
+    OPT_PARAM_KEYS
+        .iter()
+        .filter_map(|&k| opt_param(opt, k).map(|v| (k, v)))
+        .collect()
 }
 
 /// Declares a row for an optimizer hyperparameter: the value is range-checked even when the
@@ -206,7 +264,8 @@ pub static FIELDS: &[UrlField] = &[
         view: false,
         get: |s| s.config.data.train_percent.to_string(),
         set: |s, t| {
-            s.config.data.train_percent = whole_in(t, MIN_TRAIN_PERCENT as u64, MAX_TRAIN_PERCENT as u64)? as u32;
+            s.config.data.train_percent =
+                whole_in(t, MIN_TRAIN_PERCENT as u64, MAX_TRAIN_PERCENT as u64)? as u32;
             Ok(())
         },
     },
@@ -248,19 +307,43 @@ pub static FIELDS: &[UrlField] = &[
         field: "hidden layers",
         description: "Neurons in each hidden layer, comma-separated (up to 8 layers of up to 32 neurons).",
         view: false,
-        get: |s| s.config.network.hidden.iter().map(|h| h.units.to_string()).collect::<Vec<_>>().join(","),
+        get: |s| {
+            s.config
+                .network
+                .hidden
+                .iter()
+                .map(|h| h.units.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        },
         set: |s, t| {
             let units: Vec<usize> = if t.trim().is_empty() {
                 Vec::new()
             } else {
-                t.split(',').map(|u| whole_in(u, 1, MAX_UNITS as u64).map(|u| u as usize)).collect::<Result<_, _>>()?
+                t.split(',')
+                    .map(|u| whole_in(u, 1, MAX_UNITS as u64).map(|u| u as usize))
+                    .collect::<Result<_, _>>()?
             };
             if units.len() > MAX_HIDDEN_LAYERS {
-                return Err(format!("has {} layers; at most {MAX_HIDDEN_LAYERS} are allowed", units.len()));
+                return Err(format!(
+                    "has {} layers; at most {MAX_HIDDEN_LAYERS} are allowed",
+                    units.len()
+                ));
             }
             let old = &s.config.network.hidden;
-            let act_of = |i: usize| old.get(i).or(old.last()).map_or(Activation::Tanh, |h| h.activation);
-            s.config.network.hidden = units.iter().enumerate().map(|(i, &units)| HiddenLayer { units, activation: act_of(i) }).collect();
+            let act_of = |i: usize| {
+                old.get(i)
+                    .or(old.last())
+                    .map_or(Activation::Tanh, |h| h.activation)
+            };
+            s.config.network.hidden = units
+                .iter()
+                .enumerate()
+                .map(|(i, &units)| HiddenLayer {
+                    units,
+                    activation: act_of(i),
+                })
+                .collect();
             Ok(())
         },
     },
@@ -269,16 +352,32 @@ pub static FIELDS: &[UrlField] = &[
         field: "hidden activations",
         description: "Activation of each hidden layer, comma-separated (one token applies to every layer).",
         view: false,
-        get: |s| s.config.network.hidden.iter().map(|h| h.activation.to_string()).collect::<Vec<_>>().join(","),
+        get: |s| {
+            s.config
+                .network
+                .hidden
+                .iter()
+                .map(|h| h.activation.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        },
         set: |s, t| {
             let hidden = &mut s.config.network.hidden;
-            let acts: Vec<Activation> =
-                if t.trim().is_empty() { Vec::new() } else { t.split(',').map(|a| a.parse::<Activation>().map_err(err)).collect::<Result<_, _>>()? };
+            let acts: Vec<Activation> = if t.trim().is_empty() {
+                Vec::new()
+            } else {
+                t.split(',')
+                    .map(|a| a.parse::<Activation>().map_err(err))
+                    .collect::<Result<_, _>>()?
+            };
             if acts.iter().any(Activation::is_row_wise) {
                 return Err("softmax can only be the output layer's activation".into());
             }
             match (acts.len(), hidden.len()) {
-                (a, h) if a == h => hidden.iter_mut().zip(&acts).for_each(|(l, &a)| l.activation = a),
+                (a, h) if a == h => hidden
+                    .iter_mut()
+                    .zip(&acts)
+                    .for_each(|(l, &a)| l.activation = a),
                 (1, _) => hidden.iter_mut().for_each(|l| l.activation = acts[0]),
                 (a, h) => return Err(format!("lists {a} activations for {h} hidden layers")),
             }
@@ -290,9 +389,18 @@ pub static FIELDS: &[UrlField] = &[
         field: "output activation",
         description: "Activation of the output layer; auto picks it from the task.",
         view: false,
-        get: |s| s.config.network.output.map_or("auto".into(), |a| a.to_string()),
+        get: |s| {
+            s.config
+                .network
+                .output
+                .map_or("auto".into(), |a| a.to_string())
+        },
         set: |s, t| {
-            s.config.network.output = if t.trim() == "auto" { None } else { Some(t.parse::<Activation>().map_err(err)?) };
+            s.config.network.output = if t.trim() == "auto" {
+                None
+            } else {
+                Some(t.parse::<Activation>().map_err(err)?)
+            };
             Ok(())
         },
     },
@@ -301,9 +409,18 @@ pub static FIELDS: &[UrlField] = &[
         field: "loss",
         description: "What training minimises; auto picks it from the task.",
         view: false,
-        get: |s| s.config.network.loss.map_or("auto".into(), |l| l.to_string()),
+        get: |s| {
+            s.config
+                .network
+                .loss
+                .map_or("auto".into(), |l| l.to_string())
+        },
         set: |s, t| {
-            s.config.network.loss = if t.trim() == "auto" { None } else { Some(t.parse::<Loss>().map_err(err)?) };
+            s.config.network.loss = if t.trim() == "auto" {
+                None
+            } else {
+                Some(t.parse::<Loss>().map_err(err)?)
+            };
             Ok(())
         },
     },
@@ -351,13 +468,41 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    opt_row!("momentum", "momentum", "Momentum and Nesterov: how much of the previous step is kept."),
-    opt_row!("beta1", "beta1", "Adam and AdamW: decay of the running mean of gradients."),
-    opt_row!("beta2", "beta2", "Adam and AdamW: decay of the running mean of squared gradients."),
-    opt_row!("eps", "epsilon", "AdaGrad, RMSProp, Adam, AdamW: keeps the division finite."),
-    opt_row!("alpha", "alpha", "RMSProp: decay of the running mean of squared gradients."),
-    opt_row!("wd", "weight decay", "AdamW: fraction of each weight removed per step (times the learning rate)."),
-    opt_row!("accum", "initial accumulator", "AdaGrad: starting value of the sum of squared gradients."),
+    opt_row!(
+        "momentum",
+        "momentum",
+        "Momentum and Nesterov: how much of the previous step is kept."
+    ),
+    opt_row!(
+        "beta1",
+        "beta1",
+        "Adam and AdamW: decay of the running mean of gradients."
+    ),
+    opt_row!(
+        "beta2",
+        "beta2",
+        "Adam and AdamW: decay of the running mean of squared gradients."
+    ),
+    opt_row!(
+        "eps",
+        "epsilon",
+        "AdaGrad, RMSProp, Adam, AdamW: keeps the division finite."
+    ),
+    opt_row!(
+        "alpha",
+        "alpha",
+        "RMSProp: decay of the running mean of squared gradients."
+    ),
+    opt_row!(
+        "wd",
+        "weight decay",
+        "AdamW: fraction of each weight removed per step (times the learning rate)."
+    ),
+    opt_row!(
+        "accum",
+        "initial accumulator",
+        "AdaGrad: starting value of the sum of squared gradients."
+    ),
     UrlField {
         key: "sched",
         field: "learning-rate schedule",
@@ -433,7 +578,11 @@ pub static FIELDS: &[UrlField] = &[
         view: false,
         get: |s| s.config.training.clip_norm.map_or(String::new(), fmt_num),
         set: |s, t| {
-            s.config.training.clip_norm = if t.trim().is_empty() { None } else { Some(num_in(t, 0.0, MAX_CLIP, true, false)?) };
+            s.config.training.clip_norm = if t.trim().is_empty() {
+                None
+            } else {
+                Some(num_in(t, 0.0, MAX_CLIP, true, false)?)
+            };
             Ok(())
         },
     },
@@ -481,7 +630,9 @@ fn decode(text: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -511,7 +662,11 @@ fn encode(text: &str) -> String {
 }
 
 fn shorten(value: &str) -> String {
-    if value.chars().count() <= MAX_ECHO { value.to_string() } else { value.chars().take(MAX_ECHO).collect::<String>() + "…" }
+    if value.chars().count() <= MAX_ECHO {
+        value.to_string()
+    } else {
+        value.chars().take(MAX_ECHO).collect::<String>() + "…"
+    }
 }
 
 /// Parses a query (with or without the leading `?`). Never fails: bad fields keep their
@@ -544,7 +699,13 @@ pub fn parse(query: &str) -> (UrlState, Vec<Notice>) {
         if let Some((_, v)) = pairs.iter().rev().find(|(k, _)| k == f.key)
             && let Err(reason) = (f.set)(&mut state, v)
         {
-            notices.push(Notice { key: f.key.into(), field: f.field.into(), value: shorten(v), reason, fallback: f.value(&state) });
+            notices.push(Notice {
+                key: f.key.into(),
+                field: f.field.into(),
+                value: shorten(v),
+                reason,
+                fallback: f.value(&state),
+            });
         }
     }
     fix_head(&mut state.config, &mut notices);
@@ -555,9 +716,17 @@ pub fn parse(query: &str) -> (UrlState, Vec<Notice>) {
 /// first (it is usually the stale half of the pair).
 fn fix_head(config: &mut PlaygroundConfig, notices: &mut Vec<Notice>) {
     for key in ["loss", "out"] {
-        let Err(e) = config.validate_head() else { return };
-        let field = FIELDS.iter().find(|f| f.key == key).expect("both keys are in the table");
-        let current = field.value(&UrlState { config: config.clone(), view: ViewSettings::default() });
+        let Err(e) = config.validate_head() else {
+            return;
+        };
+        let field = FIELDS
+            .iter()
+            .find(|f| f.key == key)
+            .expect("both keys are in the table");
+        let current = field.value(&UrlState {
+            config: config.clone(),
+            view: ViewSettings::default(),
+        });
         if current == "auto" {
             continue;
         }
@@ -588,14 +757,26 @@ pub fn write(state: &UrlState, include_view: bool) -> String {
 /// Checks each model field by reading its URL text back through its row: the same rules as a
 /// link, so a JSON config cannot hold what a URL could not.
 pub(crate) fn validate_fields(config: &PlaygroundConfig) -> Result<(), NnError> {
-    let given = UrlState { config: config.clone(), view: ViewSettings::default() };
+    let given = UrlState {
+        config: config.clone(),
+        view: ViewSettings::default(),
+    };
     let mut scratch = UrlState::default();
     for f in FIELDS.iter().filter(|f| !f.view) {
         let text = f.value(&given);
-        (f.set)(&mut scratch, &text).map_err(|reason| NnError::Config(format!("{} ({}) = '{}' {reason}", f.field, f.key, shorten(&text))))?;
+        (f.set)(&mut scratch, &text).map_err(|reason| {
+            NnError::Config(format!(
+                "{} ({}) = '{}' {reason}",
+                f.field,
+                f.key,
+                shorten(&text)
+            ))
+        })?;
     }
     if scratch.config != *config {
-        return Err(NnError::Config("the config holds values a link cannot express".into()));
+        return Err(NnError::Config(
+            "the config holds values a link cannot express".into(),
+        ));
     }
     Ok(())
 }
@@ -615,12 +796,24 @@ impl PlaygroundConfig {
     pub fn from_query(query: &str) -> (PlaygroundConfig, Vec<Notice>) {
         let (state, notices) = parse(query);
         let view_keys: Vec<&str> = FIELDS.iter().filter(|f| f.view).map(|f| f.key).collect();
-        (state.config, notices.into_iter().filter(|n| !view_keys.contains(&n.key.as_str())).collect())
+        (
+            state.config,
+            notices
+                .into_iter()
+                .filter(|n| !view_keys.contains(&n.key.as_str()))
+                .collect(),
+        )
     }
 
     /// The canonical query of the model settings alone.
     pub fn to_query(&self) -> String {
-        write(&UrlState { config: self.clone(), view: ViewSettings::default() }, false)
+        write(
+            &UrlState {
+                config: self.clone(),
+                view: ViewSettings::default(),
+            },
+            false,
+        )
     }
 }
 

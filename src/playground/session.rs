@@ -5,7 +5,10 @@ use super::config::*;
 use super::query::{self, Notice};
 use super::render::{self, InputMap, PlaneStyle, Renderer};
 use crate::data::synthetic::DOMAIN;
-use crate::data::{CsvOptions, CsvTask, Dataset, TargetColumn, DatasetKind, PointId, PointLabel, PointSet, PointTask, Scaler, Scaling, Target, Task};
+use crate::data::{
+    CsvOptions, CsvTask, Dataset, DatasetKind, PointId, PointLabel, PointSet, PointTask, Scaler,
+    Scaling, Target, TargetColumn, Task,
+};
 use crate::error::NnError;
 use crate::metrics::{Metric, confusion_matrix};
 use crate::network::{Network, NetworkConfig, Workspace};
@@ -66,7 +69,10 @@ impl Prepared {
 }
 
 /// The whole data set a config and a source describe, and how its inputs map from the plane.
-fn base_dataset(config: &PlaygroundConfig, source: &DataSource) -> Result<(Dataset, InputMap), NnError> {
+fn base_dataset(
+    config: &PlaygroundConfig,
+    source: &DataSource,
+) -> Result<(Dataset, InputMap), NnError> {
     let d = &config.data;
     Ok(match source {
         DataSource::Generated if d.dataset.is_builtin() => {
@@ -78,11 +84,23 @@ fn base_dataset(config: &PlaygroundConfig, source: &DataSource) -> Result<(Datas
             (ds, InputMap::NoPlane)
         }
         DataSource::Generated => {
-            let ds = crate::data::generate(d.dataset, d.points, d.noise_percent as f32 / 100.0, d.seed as u64)?;
+            let ds = crate::data::generate(
+                d.dataset,
+                d.points,
+                d.noise_percent as f32 / 100.0,
+                d.seed as u64,
+            )?;
             (ds, InputMap::Features(d.features.clone()))
         }
         DataSource::Points(points) => (points.to_dataset(), InputMap::Features(d.features.clone())),
-        DataSource::Csv { dataset, has_plane } => (dataset.clone(), if *has_plane { InputMap::Raw } else { InputMap::NoPlane }),
+        DataSource::Csv { dataset, has_plane } => (
+            dataset.clone(),
+            if *has_plane {
+                InputMap::Raw
+            } else {
+                InputMap::NoPlane
+            },
+        ),
     })
 }
 
@@ -102,7 +120,10 @@ fn prepare(config: &PlaygroundConfig, source: &DataSource) -> Result<Prepared, N
     let (base, input) = base_dataset(config, source)?;
     let task = base.task();
     let (train, test) = if base.len() >= 2 {
-        base.split(config.data.train_percent as f32 / 100.0, config.data.seed as u64)?
+        base.split(
+            config.data.train_percent as f32 / 100.0,
+            config.data.seed as u64,
+        )?
     } else {
         // Too few hand-placed points to split: train on what there is; `step` reports it.
         (base.clone(), base.select(&[]))
@@ -121,10 +142,17 @@ fn prepare(config: &PlaygroundConfig, source: &DataSource) -> Result<Prepared, N
         Target::Values(v) => v.iter().fold(0.0f32, |m, y| m.max(y.abs())).max(1e-6),
         Target::Classes { .. } => 1.0,
     };
-    let (train_points, test_points) = if input.has_plane() { (plane_points(&train), plane_points(&test)) } else { (Vec::new(), Vec::new()) };
+    let (train_points, test_points) = if input.has_plane() {
+        (plane_points(&train), plane_points(&test))
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(Prepared {
         task,
-        class_names: base.class_names().map(<[String]>::to_vec).unwrap_or_default(),
+        class_names: base
+            .class_names()
+            .map(<[String]>::to_vec)
+            .unwrap_or_default(),
         feature_names,
         x_train: expand(&train)?,
         y_train: train.target_matrix(),
@@ -140,7 +168,11 @@ fn prepare(config: &PlaygroundConfig, source: &DataSource) -> Result<Prepared, N
 /// Maps each column of a two-column data set linearly onto [-PLANE_FIT, PLANE_FIT].
 fn fit_to_plane(ds: &mut Dataset) {
     for mut col in ds.x.columns_mut() {
-        let (min, max) = col.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        let (min, max) = col
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
         let mid = 0.5 * (min + max);
         let half = 0.5 * (max - min);
         let scale = if half > 0.0 { PLANE_FIT / half } else { 0.0 };
@@ -155,7 +187,10 @@ fn same_architecture(a: &NetworkConfig, b: &NetworkConfig) -> bool {
         && a.initializer == b.initializer
         && a.seed == b.seed
         && a.layers.len() == b.layers.len()
-        && a.layers.iter().zip(&b.layers).all(|(x, y)| x.units == y.units && x.activation == y.activation)
+        && a.layers
+            .iter()
+            .zip(&b.layers)
+            .all(|(x, y)| x.units == y.units && x.activation == y.activation)
 }
 
 /// What one `step` call did and how the network now scores.
@@ -285,9 +320,19 @@ impl CsvImport {
             Some("," | "comma") => Some(b','),
             Some(";" | "semicolon") => Some(b';'),
             Some("\t" | "\\t" | "tab") => Some(b'\t'),
-            Some(other) => return Err(NnError::Config(format!("CSV options: the delimiter must be a comma, a semicolon or a tab, not '{other}'"))),
+            Some(other) => {
+                return Err(NnError::Config(format!(
+                    "CSV options: the delimiter must be a comma, a semicolon or a tab, not '{other}'"
+                )));
+            }
         };
-        Ok(CsvOptions { delimiter, has_header: self.has_header, target: self.target, task: self.task, scaling: self.scaling })
+        Ok(CsvOptions {
+            delimiter,
+            has_header: self.has_header,
+            target: self.target,
+            task: self.task,
+            scaling: self.scaling,
+        })
     }
 }
 
@@ -306,7 +351,12 @@ struct RunState {
 
 impl RunState {
     fn epoch(&self, n_train: usize) -> f64 {
-        self.epoch_base + if n_train == 0 { 0.0 } else { self.samples as f64 / n_train as f64 }
+        self.epoch_base
+            + if n_train == 0 {
+                0.0
+            } else {
+                self.samples as f64 / n_train as f64
+            }
     }
 
     /// Folds the samples seen into the base before the training set changes.
@@ -325,21 +375,35 @@ struct Eval {
 }
 
 /// Loss and metric of `net` on one set, without allocating once the buffers are warm.
-fn score(net: &Network, x: &Array2<f32>, y: &Array2<f32>, loss: crate::loss::Loss, metric: Metric, ws: &mut Workspace, scratch: &mut Vec<f32>) -> (Option<f32>, Option<f32>) {
+fn score(
+    net: &Network,
+    x: &Array2<f32>,
+    y: &Array2<f32>,
+    loss: crate::loss::Loss,
+    metric: Metric,
+    ws: &mut Workspace,
+    scratch: &mut Vec<f32>,
+) -> (Option<f32>, Option<f32>) {
     let rows = x.nrows();
     if rows == 0 {
         return (None, None);
     }
-    let (Some(xs), Some(ys)) = (x.as_slice(), y.as_slice()) else { return (None, None) };
+    let (Some(xs), Some(ys)) = (x.as_slice(), y.as_slice()) else {
+        return (None, None);
+    };
     net.forward(xs, rows, ws);
     let last = net.layers().len() - 1;
     let top = ws.layer(last);
     let output = if loss.uses_logits() { &top.z } else { &top.a };
     scratch.resize(output.len(), 0.0);
     let value = loss.value_and_grad(output, ys, scratch, net.out_dim());
-    let predictions = ArrayView2::from_shape((rows, net.out_dim()), ws.output()).expect("forward wrote rows × out_dim");
+    let predictions = ArrayView2::from_shape((rows, net.out_dim()), ws.output())
+        .expect("forward wrote rows × out_dim");
     let m = metric.compute(predictions, y.view());
-    (Some(value).filter(|v| v.is_finite()), Some(m).filter(|v| v.is_finite()))
+    (
+        Some(value).filter(|v| v.is_finite()),
+        Some(m).filter(|v| v.is_finite()),
+    )
 }
 
 /// A playground session.
@@ -430,11 +494,21 @@ impl Playground {
     }
     /// The canonical query of the config and view.
     pub fn to_query(&self) -> String {
-        query::write(&query::UrlState { config: self.config.clone(), view: self.view }, true)
+        query::write(
+            &query::UrlState {
+                config: self.config.clone(),
+                view: self.view,
+            },
+            true,
+        )
     }
 
     fn metric(&self) -> Metric {
-        if self.data.task == Task::Regression { Metric::R2 } else { Metric::Accuracy }
+        if self.data.task == Task::Regression {
+            Metric::R2
+        } else {
+            Metric::Accuracy
+        }
     }
 
     /// Runs `batches` mini-batch steps, then scores the full train and test sets and appends a
@@ -442,7 +516,11 @@ impl Playground {
     /// it; later calls train no more until `reset` or a settings change.
     pub fn step(&mut self, batches: usize) -> Result<StepReport, NnError> {
         if batches > MAX_STEP_BATCHES {
-            return Err(NnError::BadHyperparameter { name: "batches per step", value: batches as f64, requirement: "at most 100000" });
+            return Err(NnError::BadHyperparameter {
+                name: "batches per step",
+                value: batches as f64,
+                requirement: "at most 100000",
+            });
         }
         let n = self.data.x_train.nrows();
         if n == 0 {
@@ -454,7 +532,12 @@ impl Playground {
             for _ in 0..batches {
                 self.backup.clear();
                 self.backup.extend_from_slice(self.net.params());
-                match self.trainer.train_steps(&mut self.net, self.data.x_train.view(), self.data.y_train.view(), 1) {
+                match self.trainer.train_steps(
+                    &mut self.net,
+                    self.data.x_train.view(),
+                    self.data.y_train.view(),
+                    1,
+                ) {
                     Ok(_) => {
                         ran += 1;
                         let rows = bs.min(n - self.run.cursor);
@@ -494,8 +577,24 @@ impl Playground {
         let metric = self.metric();
         let d = &self.data;
         let n_train = d.x_train.nrows();
-        let (train_loss, train_metric) = score(&self.net, &d.x_train, &d.y_train, loss, metric, &mut self.eval.ws_train, &mut self.eval.scratch);
-        let (test_loss, test_metric) = score(&self.net, &d.x_test, &d.y_test, loss, metric, &mut self.eval.ws_test, &mut self.eval.scratch);
+        let (train_loss, train_metric) = score(
+            &self.net,
+            &d.x_train,
+            &d.y_train,
+            loss,
+            metric,
+            &mut self.eval.ws_train,
+            &mut self.eval.scratch,
+        );
+        let (test_loss, test_metric) = score(
+            &self.net,
+            &d.x_test,
+            &d.y_test,
+            loss,
+            metric,
+            &mut self.eval.ws_test,
+            &mut self.eval.scratch,
+        );
         StepReport {
             steps: self.run.steps,
             epoch: self.run.epoch(n_train),
@@ -514,7 +613,11 @@ impl Playground {
     /// Back to the start weights (the same ones while the weight seed is unchanged), a fresh
     /// optimizer, empty history.
     pub fn reset(&mut self) -> Result<(), NnError> {
-        let net = Network::new(&self.config.network_config(self.data.in_dim(), self.data.task))?;
+        let net = Network::new(
+            &self
+                .config
+                .network_config(self.data.in_dim(), self.data.task),
+        )?;
         self.trainer = Trainer::new(self.config.train_config(self.data.task), &net)?;
         self.net = net;
         self.run = RunState::default();
@@ -527,7 +630,11 @@ impl Playground {
     /// changes keep the weights), the trainer when anything it uses differs.
     pub fn set_config(&mut self, config: PlaygroundConfig) -> Result<ConfigChange, NnError> {
         config.validate()?;
-        let source = if config.data.dataset != self.config.data.dataset { DataSource::Generated } else { self.source.clone() };
+        let source = if config.data.dataset != self.config.data.dataset {
+            DataSource::Generated
+        } else {
+            self.source.clone()
+        };
         let data_changed = config.data != self.config.data || source != self.source;
         self.apply(config, source, data_changed)
     }
@@ -545,21 +652,43 @@ impl Playground {
 
     /// Commits a config and a data source, rebuilding only what changed. Nothing is modified
     /// unless every step succeeds.
-    fn apply(&mut self, config: PlaygroundConfig, source: DataSource, data_changed: bool) -> Result<ConfigChange, NnError> {
-        let fresh = if data_changed { Some(prepare(&config, &source)?) } else { None };
+    fn apply(
+        &mut self,
+        config: PlaygroundConfig,
+        source: DataSource,
+        data_changed: bool,
+    ) -> Result<ConfigChange, NnError> {
+        let fresh = if data_changed {
+            Some(prepare(&config, &source)?)
+        } else {
+            None
+        };
         let data = fresh.as_ref().unwrap_or(&self.data);
         let net_config = config.network_config(data.in_dim(), data.task);
         let network_rebuilt = !same_architecture(&net_config, self.net.config());
         let net = if network_rebuilt {
             Some(Network::new(&net_config)?)
         } else if net_config != *self.net.config() {
-            Some(Network::from_params(&net_config, self.net.params().to_vec())?)
+            Some(Network::from_params(
+                &net_config,
+                self.net.params().to_vec(),
+            )?)
         } else {
             None
         };
         let train_config = config.train_config(data.task);
-        let trainer_rebuilt = network_rebuilt || data_changed || net.is_some() || train_config != *self.trainer.config();
-        let trainer = if trainer_rebuilt { Some(Trainer::new(train_config, net.as_ref().unwrap_or(&self.net))?) } else { None };
+        let trainer_rebuilt = network_rebuilt
+            || data_changed
+            || net.is_some()
+            || train_config != *self.trainer.config();
+        let trainer = if trainer_rebuilt {
+            Some(Trainer::new(
+                train_config,
+                net.as_ref().unwrap_or(&self.net),
+            )?)
+        } else {
+            None
+        };
 
         self.config = config;
         self.source = source;
@@ -579,7 +708,13 @@ impl Playground {
             self.run = RunState::default();
             self.history.clear();
         }
-        Ok(ConfigChange { data_regenerated: data_changed, network_rebuilt, trainer_rebuilt, view_changed: false, notices: Vec::new() })
+        Ok(ConfigChange {
+            data_regenerated: data_changed,
+            network_rebuilt,
+            trainer_rebuilt,
+            view_changed: false,
+            notices: Vec::new(),
+        })
     }
 
     fn set_source(&mut self, source: DataSource) -> Result<ConfigChange, NnError> {
@@ -602,17 +737,27 @@ impl Playground {
             if x.nrows() == 0 {
                 return vec![vec![0; classes]; classes];
             }
-            self.net.forward(x.as_slice().expect("owned, standard layout"), x.nrows(), ws);
-            let predictions = ArrayView2::from_shape((x.nrows(), self.net.out_dim()), ws.output()).expect("forward wrote rows × out_dim");
+            self.net
+                .forward(x.as_slice().expect("owned, standard layout"), x.nrows(), ws);
+            let predictions = ArrayView2::from_shape((x.nrows(), self.net.out_dim()), ws.output())
+                .expect("forward wrote rows × out_dim");
             confusion_matrix(predictions, y.view(), classes)
         };
-        let train = counts(&self.data.x_train, &self.data.y_train, &mut self.eval.ws_train);
+        let train = counts(
+            &self.data.x_train,
+            &self.data.y_train,
+            &mut self.eval.ws_train,
+        );
         let test = counts(&self.data.x_test, &self.data.y_test, &mut self.eval.ws_test);
         let mut class_names = self.data.class_names.clone();
         while class_names.len() < classes {
             class_names.push(class_names.len().to_string());
         }
-        Some(Confusion { class_names, train, test })
+        Some(Confusion {
+            class_names,
+            train,
+            test,
+        })
     }
 
     /// Layers, weights and biases for drawing the network graph.
@@ -631,11 +776,22 @@ impl Playground {
                 biases: self.net.biases(l).to_vec(),
             })
             .collect();
-        NetworkSnapshot { feature_names: self.data.feature_names.clone(), in_dim: self.net.in_dim(), n_params: self.net.n_params(), layers }
+        NetworkSnapshot {
+            feature_names: self.data.feature_names.clone(),
+            in_dim: self.net.in_dim(),
+            n_params: self.net.n_params(),
+            layers,
+        }
     }
 
     /// Sets the weight from input `row` to unit `col` of `layer` (0 = first hidden layer).
-    pub fn set_weight(&mut self, layer: usize, row: usize, col: usize, value: f32) -> Result<(), NnError> {
+    pub fn set_weight(
+        &mut self,
+        layer: usize,
+        row: usize,
+        col: usize,
+        value: f32,
+    ) -> Result<(), NnError> {
         self.net.set_weight(layer, row, col, value)?;
         self.run.diverged = None;
         Ok(())
@@ -689,7 +845,10 @@ impl Playground {
         if self.has_plane() {
             Ok(())
         } else {
-            Err(NnError::Config(format!("this data has {} inputs, not a 2-D plane: there is nothing to draw", self.data.in_dim())))
+            Err(NnError::Config(format!(
+                "this data has {} inputs, not a 2-D plane: there is nothing to draw",
+                self.data.in_dim()
+            )))
         }
     }
 
@@ -717,14 +876,20 @@ impl Playground {
             discretize: self.view.discretize,
             value_scale: self.data.value_scale,
         };
-        self.renderer.boundary(&self.net, &self.data.input, style, res, out);
+        self.renderer
+            .boundary(&self.net, &self.data.input, style, res, out);
         Ok(())
     }
 
     /// Every hidden and output neuron over the plane, res × res each, layer-major then unit.
     pub fn render_neurons(&mut self, res: usize, out: &mut Vec<u8>) -> Result<(), NnError> {
         self.require_plane()?;
-        render::check_res(res, render::MIN_THUMB_RES, render::MAX_THUMB_RES, "neuron thumbnail resolution")?;
+        render::check_res(
+            res,
+            render::MIN_THUMB_RES,
+            render::MAX_THUMB_RES,
+            "neuron thumbnail resolution",
+        )?;
         self.renderer.neurons(&self.net, &self.data.input, res, out);
         Ok(())
     }
@@ -732,7 +897,12 @@ impl Playground {
     /// One thumbnail per network input feature.
     pub fn render_features(&mut self, res: usize, out: &mut Vec<u8>) -> Result<(), NnError> {
         self.require_plane()?;
-        render::check_res(res, render::MIN_THUMB_RES, render::MAX_THUMB_RES, "feature thumbnail resolution")?;
+        render::check_res(
+            res,
+            render::MIN_THUMB_RES,
+            render::MAX_THUMB_RES,
+            "feature thumbnail resolution",
+        )?;
         self.renderer.features(&self.data.input, res, out);
         Ok(())
     }
@@ -741,11 +911,17 @@ impl Playground {
 
     /// Switches to hand-placed points: an empty set for `task`, or (with `from_current`) the
     /// current 2-D points, train and test, ready to edit.
-    pub fn start_points(&mut self, task: PointTask, from_current: bool) -> Result<ConfigChange, NnError> {
+    pub fn start_points(
+        &mut self,
+        task: PointTask,
+        from_current: bool,
+    ) -> Result<ConfigChange, NnError> {
         let points = if from_current {
             let (base, input) = base_dataset(&self.config, &self.source)?;
             if !input.has_plane() {
-                return Err(NnError::Config("this data has no 2-D plane, so its points cannot be edited".into()));
+                return Err(NnError::Config(
+                    "this data has no 2-D plane, so its points cannot be edited".into(),
+                ));
             }
             PointSet::from_dataset(&base)?
         } else {
@@ -757,12 +933,17 @@ impl Playground {
     fn points_mut(&mut self) -> Result<&mut PointSet, NnError> {
         match &mut self.source {
             DataSource::Points(p) => Ok(p),
-            _ => Err(NnError::Config("no hand-placed points: start drawing points first".into())),
+            _ => Err(NnError::Config(
+                "no hand-placed points: start drawing points first".into(),
+            )),
         }
     }
 
     /// Edits the point set, then re-splits the data (the network keeps its weights).
-    fn edit_points<T>(&mut self, edit: impl FnOnce(&mut PointSet) -> Result<T, NnError>) -> Result<T, NnError> {
+    fn edit_points<T>(
+        &mut self,
+        edit: impl FnOnce(&mut PointSet) -> Result<T, NnError>,
+    ) -> Result<T, NnError> {
         let mut points = self.points_mut()?.clone();
         let out = edit(&mut points)?;
         self.set_source(DataSource::Points(points))?;
@@ -773,10 +954,16 @@ impl Playground {
     fn label(&mut self, label: f32) -> Result<PointLabel, NnError> {
         match self.points_mut()?.task() {
             PointTask::Regression => Ok(PointLabel::Value(label)),
-            PointTask::Classification { .. } if label >= 0.0 && label.fract() == 0.0 && label < 1e6 => Ok(PointLabel::Class(label as usize)),
-            PointTask::Classification { .. } => {
-                Err(NnError::BadHyperparameter { name: "class label", value: label as f64, requirement: "a class number 0, 1, 2, …" })
+            PointTask::Classification { .. }
+                if label >= 0.0 && label.fract() == 0.0 && label < 1e6 =>
+            {
+                Ok(PointLabel::Class(label as usize))
             }
+            PointTask::Classification { .. } => Err(NnError::BadHyperparameter {
+                name: "class label",
+                value: label as f64,
+                requirement: "a class number 0, 1, 2, …",
+            }),
         }
     }
 
@@ -815,7 +1002,9 @@ impl Playground {
 
     /// Hand-placed points, stride 4: id, x1, x2, label (class index or value).
     pub fn user_points(&self) -> Vec<f32> {
-        let DataSource::Points(p) = &self.source else { return Vec::new() };
+        let DataSource::Points(p) = &self.source else {
+            return Vec::new();
+        };
         p.points()
             .iter()
             .flat_map(|pt| {

@@ -5,8 +5,8 @@
 
 mod chart;
 
-use crate::playground::{self, CsvImport, Playground, PlaygroundConfig, UrlState, query};
 use crate::data::PointTask;
+use crate::playground::{self, CsvImport, Playground, PlaygroundConfig, UrlState, query};
 use js_sys::{Float32Array, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -42,7 +42,12 @@ pub struct WasmPlayground {
 
 impl WasmPlayground {
     fn wrap(inner: Playground) -> WasmPlayground {
-        WasmPlayground { inner, boundary: Vec::new(), neurons: Vec::new(), features: Vec::new() }
+        WasmPlayground {
+            inner,
+            boundary: Vec::new(),
+            neurons: Vec::new(),
+            features: Vec::new(),
+        }
     }
 }
 
@@ -51,7 +56,8 @@ impl WasmPlayground {
     /// Builds a session from a `PlaygroundConfig` JSON.
     #[wasm_bindgen(constructor)]
     pub fn new(config_json: &str) -> Result<WasmPlayground, JsError> {
-        let config: PlaygroundConfig = serde_json::from_str(config_json).map_err(|e| js_err(format!("config: {e}")))?;
+        let config: PlaygroundConfig =
+            serde_json::from_str(config_json).map_err(|e| js_err(format!("config: {e}")))?;
         Ok(Self::wrap(Playground::new(config).map_err(js_err)?))
     }
 
@@ -65,12 +71,19 @@ impl WasmPlayground {
     }
 
     pub fn set_query(&mut self, query: &str) -> Result<String, JsError> {
-        self.inner.set_query(query).map(|c| json(&c)).map_err(js_err)
+        self.inner
+            .set_query(query)
+            .map(|c| json(&c))
+            .map_err(js_err)
     }
 
     pub fn set_config_json(&mut self, config_json: &str) -> Result<String, JsError> {
-        let config: PlaygroundConfig = serde_json::from_str(config_json).map_err(|e| js_err(format!("config: {e}")))?;
-        self.inner.set_config(config).map(|c| json(&c)).map_err(js_err)
+        let config: PlaygroundConfig =
+            serde_json::from_str(config_json).map_err(|e| js_err(format!("config: {e}")))?;
+        self.inner
+            .set_config(config)
+            .map(|c| json(&c))
+            .map_err(js_err)
     }
 
     pub fn query(&self) -> String {
@@ -87,7 +100,10 @@ impl WasmPlayground {
 
     /// Runs `batches` steps and scores both sets; returns the StepReport JSON.
     pub fn step(&mut self, batches: u32) -> Result<String, JsError> {
-        self.inner.step(batches as usize).map(|r| json(&r)).map_err(js_err)
+        self.inner
+            .step(batches as usize)
+            .map(|r| json(&r))
+            .map_err(js_err)
     }
 
     pub fn reset(&mut self) -> Result<(), JsError> {
@@ -111,7 +127,10 @@ impl WasmPlayground {
     }
 
     pub fn predict(&self, x1: f32, x2: f32) -> Result<Float32Array, JsError> {
-        self.inner.predict(x1, x2).map(|v| Float32Array::from(v.as_slice())).map_err(js_err)
+        self.inner
+            .predict(x1, x2)
+            .map(|v| Float32Array::from(v.as_slice()))
+            .map_err(js_err)
     }
 
     pub fn network_json(&self) -> String {
@@ -123,40 +142,60 @@ impl WasmPlayground {
         Float32Array::from(self.inner.network().params())
     }
 
-    pub fn set_weight(&mut self, layer: u32, row: u32, col: u32, value: f32) -> Result<(), JsError> {
-        self.inner.set_weight(layer as usize, row as usize, col as usize, value).map_err(js_err)
+    pub fn set_weight(
+        &mut self,
+        layer: u32,
+        row: u32,
+        col: u32,
+        value: f32,
+    ) -> Result<(), JsError> {
+        self.inner
+            .set_weight(layer as usize, row as usize, col as usize, value)
+            .map_err(js_err)
     }
 
     pub fn set_bias(&mut self, layer: u32, unit: u32, value: f32) -> Result<(), JsError> {
-        self.inner.set_bias(layer as usize, unit as usize, value).map_err(js_err)
+        self.inner
+            .set_bias(layer as usize, unit as usize, value)
+            .map_err(js_err)
     }
 
     /// The output over the plane, res·res RGBA bytes (a copy).
     pub fn render_boundary(&mut self, res: u32) -> Result<Uint8Array, JsError> {
-        self.inner.render_boundary(res as usize, &mut self.boundary).map_err(js_err)?;
+        self.inner
+            .render_boundary(res as usize, &mut self.boundary)
+            .map_err(js_err)?;
         Ok(Uint8Array::from(self.boundary.as_slice()))
     }
 
     /// Same into an internal buffer; returns its address in `memory()` (len res·res·4).
     pub fn render_boundary_ptr(&mut self, res: u32) -> Result<u32, JsError> {
-        self.inner.render_boundary(res as usize, &mut self.boundary).map_err(js_err)?;
+        self.inner
+            .render_boundary(res as usize, &mut self.boundary)
+            .map_err(js_err)?;
         Ok(self.boundary.as_ptr() as u32)
     }
 
     /// Every neuron's thumbnail, layer-major then unit, res·res·4 bytes each (a copy).
     pub fn render_neurons(&mut self, res: u32) -> Result<Uint8Array, JsError> {
-        self.inner.render_neurons(res as usize, &mut self.neurons).map_err(js_err)?;
+        self.inner
+            .render_neurons(res as usize, &mut self.neurons)
+            .map_err(js_err)?;
         Ok(Uint8Array::from(self.neurons.as_slice()))
     }
 
     pub fn render_neurons_ptr(&mut self, res: u32) -> Result<u32, JsError> {
-        self.inner.render_neurons(res as usize, &mut self.neurons).map_err(js_err)?;
+        self.inner
+            .render_neurons(res as usize, &mut self.neurons)
+            .map_err(js_err)?;
         Ok(self.neurons.as_ptr() as u32)
     }
 
     /// One thumbnail per input feature, res·res·4 bytes each (a copy).
     pub fn render_features(&mut self, res: u32) -> Result<Uint8Array, JsError> {
-        self.inner.render_features(res as usize, &mut self.features).map_err(js_err)?;
+        self.inner
+            .render_features(res as usize, &mut self.features)
+            .map_err(js_err)?;
         Ok(Uint8Array::from(self.features.as_slice()))
     }
 
@@ -171,12 +210,24 @@ impl WasmPlayground {
 
     /// Switches to hand-placed points: `classes` 2–10, or 0 for regression.
     pub fn start_points(&mut self, classes: u32, from_current: bool) -> Result<(), JsError> {
-        let task = if classes == 0 { PointTask::Regression } else { PointTask::Classification { classes: classes as usize } };
-        self.inner.start_points(task, from_current).map(|_| ()).map_err(js_err)
+        let task = if classes == 0 {
+            PointTask::Regression
+        } else {
+            PointTask::Classification {
+                classes: classes as usize,
+            }
+        };
+        self.inner
+            .start_points(task, from_current)
+            .map(|_| ())
+            .map_err(js_err)
     }
 
     pub fn add_point(&mut self, x1: f32, x2: f32, label: f32) -> Result<u32, JsError> {
-        self.inner.add_point(x1, x2, label).map(|id| id.0).map_err(js_err)
+        self.inner
+            .add_point(x1, x2, label)
+            .map(|id| id.0)
+            .map_err(js_err)
     }
 
     pub fn move_point(&mut self, id: u32, x1: f32, x2: f32) -> Result<(), JsError> {
@@ -198,7 +249,9 @@ impl WasmPlayground {
     /// Id of the nearest hand-placed point within `max_distance`, or -1. A plain JS number
     /// (an `i64` would arrive as a BigInt, which the other point methods refuse).
     pub fn nearest_point(&self, x1: f32, x2: f32, max_distance: f32) -> f64 {
-        self.inner.nearest_point(x1, x2, max_distance).map_or(-1.0, f64::from)
+        self.inner
+            .nearest_point(x1, x2, max_distance)
+            .map_or(-1.0, f64::from)
     }
 
     /// Hand-placed points, stride 4: id, x1, x2, label.
@@ -208,8 +261,13 @@ impl WasmPlayground {
 
     /// Trains on a CSV text; returns the CsvSummary JSON.
     pub fn load_csv(&mut self, text: &str, options_json: &str) -> Result<String, JsError> {
-        let options = CsvImport::from_json(options_json).and_then(CsvImport::into_options).map_err(js_err)?;
-        self.inner.load_csv(text, &options).map(|s| json(&s)).map_err(js_err)
+        let options = CsvImport::from_json(options_json)
+            .and_then(CsvImport::into_options)
+            .map_err(js_err)?;
+        self.inner
+            .load_csv(text, &options)
+            .map(|s| json(&s))
+            .map_err(js_err)
     }
 
     pub fn use_generated(&mut self) -> Result<(), JsError> {
@@ -239,7 +297,10 @@ struct Normalized {
 #[wasm_bindgen]
 pub fn normalize_query(query: &str) -> String {
     let (state, notices) = query::parse(query);
-    json(&Normalized { query: query::write(&state, true), notices })
+    json(&Normalized {
+        query: query::write(&state, true),
+        notices,
+    })
 }
 
 /// The module's linear memory, for views built from the `*_ptr` methods (rebuild them after

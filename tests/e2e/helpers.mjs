@@ -33,6 +33,9 @@ async function startServer() {
     env: { ...process.env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Never leave the server behind, even when a test run is interrupted.
+  const killChild = () => child.kill('SIGTERM');
+  process.once('exit', killChild);
   const url = await new Promise((ok, fail) => {
     let buf = '';
     child.stdout.on('data', (d) => {
@@ -45,6 +48,7 @@ async function startServer() {
   return {
     url,
     stop: async () => {
+      process.removeListener('exit', killChild);
       child.kill('SIGTERM');
     },
   };

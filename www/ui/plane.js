@@ -157,7 +157,8 @@ export class PlaneView {
       }
     };
     drawSet(this.points.train, 3, '#ffffff');
-    if (this.showTest) drawSet(this.points.test, 3, '#111111');
+    // While placing points by hand every point is shown: a hidden half would look lost.
+    if (this.showTest || this.drawing) drawSet(this.points.test, 3, '#111111');
     if (this.drag) {
       const [sx, sy] = this.toScreen(this.drag.x1, this.drag.x2);
       ctx.beginPath();
