@@ -105,7 +105,7 @@ pub fn r2_score(predictions: ArrayView2<f32>, targets: ArrayView2<f32>) -> f32 {
     (total / cols as f64) as f32
 }
 
-/// counts[true][predicted] for `classes` classes.
+/// `counts[true_class][predicted_class]` for `classes` classes.
 pub fn confusion_matrix(predictions: ArrayView2<f32>, targets: ArrayView2<f32>, classes: usize) -> Vec<Vec<usize>> {
     let mut counts = vec![vec![0; classes]; classes];
     for (p, t) in predictions.rows().into_iter().zip(targets.rows()) {

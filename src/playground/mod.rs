@@ -7,7 +7,7 @@
 //! - [`query`]: the URL state, one declarative table for parsing, writing and validating.
 //! - [`session`]: the [`Playground`] session (training, history, points, CSV, snapshots).
 //! - [`render`]: RGBA pictures of the output plane, the neurons and the features.
-//! - [`options`]: every menu option, limit and tooltip for the page.
+//! - [`options`](mod@options): every menu option, limit and tooltip for the page.
 //!
 //! ```
 //! use nnplay::playground::{Playground, PlaygroundConfig};
