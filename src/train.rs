@@ -377,6 +377,7 @@ impl Trainer {
 /// True when every value is finite. `x − x` is 0 for a finite x and NaN for ±∞ and NaN; eight
 /// independent sums let the compiler vectorise the pass (`any(!is_finite)` branches per value and
 /// stays scalar, which costs as much as the Adam update on a 55k-parameter network).
+#[allow(clippy::eq_op)] // v − v is the point: it is NaN exactly when v is not finite
 fn all_finite(values: &[f32]) -> bool {
     let mut acc = [0.0f32; 8];
     let chunks = values.chunks_exact(8);
