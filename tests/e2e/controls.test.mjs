@@ -94,8 +94,13 @@ test('hovering a link shows its weight and clicking edits it', async () => {
   await page.waitForSelector('#editor:not([hidden])');
   await page.fill('#editor-input', '2.5');
   await page.press('#editor-input', 'Enter');
-  await page.mouse.move(box.x + spot.x + 1, box.y + spot.y);
-  await until(async () => /2\.5000/.test((await page.textContent('#tooltip')) || ''));
+  // Hover again until the frame with the edited weight has arrived.
+  let nudge = 1;
+  await until(async () => {
+    nudge = -nudge;
+    await page.mouse.move(box.x + spot.x + nudge, box.y + spot.y);
+    return /2\.5000/.test((await page.textContent('#tooltip')) || '');
+  });
   assert.match(await page.textContent('#tooltip'), /2\.5000/);
   assert.deepEqual(page.errors, []);
 });

@@ -36,6 +36,7 @@ export class NetworkView {
     this.links.addEventListener('mousemove', (e) => this.onLinkHover(e));
     this.links.addEventListener('mouseleave', () => {
       this.hoverLink = null;
+      this.hoverAt = null;
       hideTip();
       this.drawLinks();
     });
@@ -121,6 +122,7 @@ export class NetworkView {
     }
     this.layout = { inputs, columns, toggleable, W, H };
     this.linkGeom = [];
+    this.hoverLink = null;
     this.buildNodes();
     this.buildHeads();
     this.drawLinks();
@@ -306,6 +308,7 @@ export class NetworkView {
   setParams(params) {
     this.params = params;
     this.drawLinks(false);
+    if (this.hoverLink) this.linkTip();
     this.paintNodesFromBias();
   }
 
@@ -501,16 +504,24 @@ export class NetworkView {
       this.hoverLink = k;
       this.drawLinks();
     }
-    if (!k) {
+    this.hoverAt = { x: e.clientX, y: e.clientY };
+    this.linkTip();
+  }
+
+  /** The tooltip of the hovered link; refreshed with every new set of weights while training. */
+  linkTip() {
+    const k = this.hoverLink;
+    if (!k || !this.hoverAt) {
       hideTip();
       return;
     }
+    const { x, y } = this.hoverAt;
     const { from, to } = this.describeLink(k);
     if (k.row < 0) {
-      showTip(e.clientX, e.clientY, [el('div', {}, `Inputs → ${to}`), el('div', {}, 'mean weight ', el('b', {}, fmtWeight(this.blockWeight(k.l, k.col))))]);
+      showTip(x, y, [el('div', {}, `Inputs → ${to}`), el('div', {}, 'mean weight ', el('b', {}, fmtWeight(this.blockWeight(k.l, k.col))))]);
       return;
     }
-    showTip(e.clientX, e.clientY, [
+    showTip(x, y, [
       el('div', {}, `Weight ${from} → ${to}`),
       el('div', {}, el('b', { class: 'weight-value' }, fmtWeight(this.weightOf(k.l, k.row, k.col))), ' · click to edit'),
     ]);
