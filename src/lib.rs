@@ -34,8 +34,10 @@ pub mod onnx;
 pub mod optim;
 pub mod playground;
 pub mod regularization;
+pub mod simd;
 pub mod sklearn;
 pub mod train;
+pub mod unit_major;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -8,6 +8,7 @@ use crate::init::{Initializer, NnRng, rng_from_seed};
 use crate::linalg;
 use crate::loss::Loss;
 use crate::regularization::Regularization;
+use crate::unit_major::{self, UnitBuffers};
 use ndarray::{Array2, ArrayView2};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -295,11 +296,25 @@ impl Network {
     /// Forward pass without dropout, leaving every layer's z and a in `ws`.
     /// `x` is row-major with `rows` rows of `in_dim` values; callers have checked the width.
     pub fn forward(&self, x: &[f32], rows: usize, ws: &mut Workspace) {
-        self.forward_impl(x, rows, ws, None);
+        if unit_major::suits(&self.shapes) {
+            unit_major::forward(&self.shapes, &self.params, x, rows, &mut ws.units, None);
+            ws.rows_from_units(&self.shapes, rows);
+        } else {
+            self.forward_impl(x, rows, ws, None);
+        }
+        ws.units_only = false;
+    }
+
+    /// Forward pass without dropout that leaves every layer unit-major (one row of values per
+    /// neuron) in `ub`: the fast way to get each neuron's map over a grid of points.
+    /// `x` is row-major with `rows` rows of `in_dim` values; callers have checked the width.
+    pub fn forward_units(&self, x: &[f32], rows: usize, ub: &mut UnitBuffers) {
+        unit_major::forward(&self.shapes, &self.params, x, rows, ub, None);
     }
 
     fn forward_impl(&self, x: &[f32], rows: usize, ws: &mut Workspace, mut rng: Option<&mut NnRng>) {
         ws.prepare(&self.shapes, rows);
+        ws.units_only = false;
         for (l, s) in self.shapes.iter().enumerate() {
             let (done, rest) = ws.layers.split_at_mut(l);
             let input: &[f32] = if l == 0 { x } else { done[l - 1].input_for_next() };
@@ -341,6 +356,39 @@ impl Network {
         rng: Option<&mut NnRng>,
     ) -> f32 {
         debug_assert_eq!(grads.len(), self.params.len());
+        ws.units_only = unit_major::suits(&self.shapes);
+        if ws.units_only {
+            return unit_major::loss_and_gradient(
+                &self.shapes,
+                &self.params,
+                &self.config.layers,
+                x,
+                y,
+                rows,
+                loss,
+                regularization,
+                &mut ws.units,
+                grads,
+                rng,
+            );
+        }
+        self.loss_and_gradient_rows(x, y, rows, loss, regularization, ws, grads, rng)
+    }
+
+    /// [`Network::loss_and_gradient`] on row-major buffers, whatever the layer sizes (the path
+    /// of wide layers, where packed matrix products win).
+    #[allow(clippy::too_many_arguments)]
+    fn loss_and_gradient_rows(
+        &self,
+        x: &[f32],
+        y: &[f32],
+        rows: usize,
+        loss: Loss,
+        regularization: Regularization,
+        ws: &mut Workspace,
+        grads: &mut [f32],
+        rng: Option<&mut NnRng>,
+    ) -> f32 {
         self.forward_impl(x, rows, ws, rng);
         let last = self.shapes.len() - 1;
         let out_dim = self.shapes[last].out_dim;
@@ -442,6 +490,10 @@ pub struct Workspace {
     delta: Vec<f32>,
     grad_a: Vec<f32>,
     transposed: Vec<f32>,
+    units: UnitBuffers,
+    /// The last pass was [`Network::loss_and_gradient`] on the unit-major path, which leaves
+    /// only the output in rows (in `units`).
+    units_only: bool,
 }
 
 impl Workspace {
@@ -456,18 +508,105 @@ impl Workspace {
         }
     }
 
+    /// Copies the unit-major pass into the row buffers, for callers that read layers by rows.
+    fn rows_from_units(&mut self, shapes: &[LayerShape], rows: usize) {
+        self.prepare(shapes, rows);
+        let last = shapes.len() - 1;
+        for (l, s) in shapes.iter().enumerate() {
+            let buf = &mut self.layers[l];
+            buf.dropped = false;
+            if l == last {
+                buf.z.copy_from_slice(self.units.logits_rows());
+                buf.a.copy_from_slice(self.units.output_rows());
+                continue;
+            }
+            let n = s.out_dim;
+            for u in 0..n {
+                let (zu, au) = self.units.unit(l, u);
+                for (r, (&zv, &av)) in zu.iter().zip(au).enumerate() {
+                    buf.z[r * n + u] = zv;
+                    buf.a[r * n + u] = av;
+                }
+            }
+        }
+    }
+
     /// Rows of the last forward pass.
     pub fn rows(&self) -> usize {
         self.rows
     }
 
-    /// Layer `l`'s buffers after a forward pass.
+    /// Layer `l`'s buffers after [`Network::forward`].
     pub fn layer(&self, l: usize) -> &LayerBuffers {
         &self.layers[l]
     }
 
-    /// The network's output a_L after a forward pass.
+    /// The network's output a_L after a forward pass or [`Network::loss_and_gradient`].
     pub fn output(&self) -> &[f32] {
-        &self.layers.last().expect("forward ran").a
+        if self.units_only { self.units.output_rows() } else { &self.layers.last().expect("forward ran").a }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::activation::StepGradient;
+
+    /// The unit-major passes (small layers) and the row passes (wide layers) are two
+    /// implementations of one definition: on the same network and batch they must agree.
+    #[test]
+    fn unit_major_and_row_passes_agree() {
+        let hidden = [
+            Activation::Tanh,
+            Activation::Relu,
+            Activation::Sigmoid,
+            Activation::LeakyRelu { slope: 0.1 },
+            Activation::Elu { alpha: 1.0 },
+            Activation::Gelu,
+            Activation::Step { gradient: StepGradient::StraightThrough },
+        ];
+        let heads = [
+            (LayerConfig::new(1, Activation::Linear), Loss::MeanSquaredError),
+            (LayerConfig::new(1, Activation::Sigmoid), Loss::BinaryCrossEntropy),
+            (LayerConfig::new(3, Activation::Softmax), Loss::CategoricalCrossEntropy),
+            (LayerConfig::new(2, Activation::Tanh), Loss::Huber { delta: 1.0 }),
+        ];
+        let mut rng = rng_from_seed(7);
+        for (h, &act) in hidden.iter().enumerate() {
+            for (head, loss) in &heads {
+                for rows in [1usize, 10, 13, 33] {
+                    let mut config = NetworkConfig::new(5, &[7, 4, 9], act, head.clone()).with_seed(h as u64);
+                    config.layers[1].regularization = Some(Regularization::L2 { rate: 0.01 });
+                    let net = Network::new(&config).unwrap();
+                    assert!(unit_major::suits(net.layers()));
+                    let x: Vec<f32> = (0..rows * 5).map(|_| rng.random::<f32>() * 4.0 - 2.0).collect();
+                    let y: Vec<f32> = (0..rows)
+                        .flat_map(|r| {
+                            let k = head.units;
+                            (0..k).map(move |j| if *loss == Loss::CategoricalCrossEntropy { (r % k == j) as u8 as f32 } else { ((r + j) % 2) as f32 })
+                        })
+                        .collect();
+                    let reg = Regularization::L1 { rate: 0.001 };
+                    let (mut g_units, mut g_rows) = (vec![0.0; net.n_params()], vec![0.0; net.n_params()]);
+                    let mut ws = Workspace::default();
+                    let v_units = net.loss_and_gradient(&x, &y, rows, *loss, reg, &mut ws, &mut g_units, None);
+                    let v_rows = net.loss_and_gradient_rows(&x, &y, rows, *loss, reg, &mut ws, &mut g_rows, None);
+                    let what = format!("{act} → {} / {loss}, {rows} rows", head.activation);
+                    assert!((v_units - v_rows).abs() <= 1e-5 * v_rows.abs().max(1.0), "{what}: loss {v_units} vs {v_rows}");
+                    for (i, (a, b)) in g_units.iter().zip(&g_rows).enumerate() {
+                        assert!((a - b).abs() <= 1e-5 + 1e-4 * b.abs(), "{what}: gradient {i}: {a} vs {b}");
+                    }
+                    // And the forward pass read back in rows matches the row pass.
+                    net.forward(&x, rows, &mut ws);
+                    let by_units: Vec<Vec<f32>> = (0..4).map(|l| ws.layer(l).a.clone()).collect();
+                    net.forward_impl(&x, rows, &mut ws, None);
+                    for (l, got) in by_units.iter().enumerate() {
+                        for (a, b) in got.iter().zip(&ws.layer(l).a) {
+                            assert!((a - b).abs() <= 1e-5 + 1e-5 * b.abs(), "{what}: layer {l} output {a} vs {b}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

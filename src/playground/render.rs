@@ -1,12 +1,13 @@
 //! Pictures of the network computed in Rust into RGBA buffers, so the page puts each on a
 //! canvas with one `putImageData`: the output over the input plane, every neuron's activation
 //! as a thumbnail, and the input features. Grid inputs are expanded once per (resolution,
-//! input mapping) and forwarded in large batches through a reused [`Workspace`].
+//! input mapping) and forwarded in large batches through a reused [`UnitBuffers`](crate::unit_major::UnitBuffers).
 
 use crate::activation::Activation;
 use crate::data::synthetic::DOMAIN;
 use crate::data::{FeatureSet, Task};
-use crate::network::{Network, Workspace};
+use crate::network::Network;
+use crate::unit_major::UnitBuffers;
 
 /// Okabe & Ito's colour-blind-safe palette (2008), in the order classes take it: orange, blue,
 /// bluish green, vermillion, sky blue, reddish purple, yellow, black. Two classes and the two
@@ -21,6 +22,10 @@ pub const PALETTE: [[u8; 3]; 8] = [
     [240, 228, 66],
     [0, 0, 0],
 ];
+
+/// The colour of full ink in the gallery's images: the page's text colour, so a digit reads as
+/// writing on paper.
+pub const INK: [u8; 3] = [31, 42, 51];
 
 /// How far the plane's colours go from white towards a class colour at full confidence: the
 /// points, drawn at full colour on top, must stand out from the background.
@@ -98,6 +103,17 @@ static LUT_BACKGROUND: [[u8; 4]; 2 * LUT_HALF + 1] = diverging_lut(BACKGROUND_ST
 fn lut_colour(lut: &[[u8; 4]; 2 * LUT_HALF + 1], v: f32) -> [u8; 4] {
     let v = if v.is_nan() { 0.0 } else { v.clamp(-1.0, 1.0) };
     lut[((v + 1.0) * LUT_HALF as f32 + 0.5) as usize]
+}
+
+/// Grey images (values in [0, 1], 1 = full ink, NaN as blank) as RGBA pixels into `out`
+/// (resized to 4 bytes per value): white paper blended towards [`INK`].
+pub fn ink_images(values: &[f32], out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(values.len() * 4);
+    let ink = as_f32(INK);
+    for &v in values {
+        out.extend(tint(ink, if v.is_nan() { 0.0 } else { v }));
+    }
 }
 
 /// How the network's inputs are made from a point of the plane.
@@ -298,8 +314,8 @@ pub fn check_res(
 pub struct Renderer {
     plane: Option<Grid>,
     thumbs: Option<Grid>,
-    ws_plane: Workspace,
-    ws_thumbs: Workspace,
+    ws_plane: UnitBuffers,
+    ws_thumbs: UnitBuffers,
 }
 
 impl Renderer {
@@ -331,11 +347,11 @@ impl Renderer {
         let out_dim = net.out_dim();
         let rows = grid.chunk_rows;
         for (chunk, inputs) in grid.inputs.chunks_exact(rows * grid.in_dim).enumerate() {
-            net.forward(inputs, rows, &mut self.ws_plane);
+            net.forward_units(inputs, rows, &mut self.ws_plane);
             let start = chunk * rows;
             let valid = rows.min(pixels.saturating_sub(start));
             let dest = out[start * 4..(start + valid) * 4].chunks_exact_mut(4);
-            for (px, o) in dest.zip(self.ws_plane.output().chunks_exact(out_dim)) {
+            for (px, o) in dest.zip(self.ws_plane.output_rows().chunks_exact(out_dim)) {
                 px.copy_from_slice(&style.colour(o));
             }
         }
@@ -349,18 +365,24 @@ impl Renderer {
         let pixels = res * res;
         let units: usize = net.layers().iter().map(|l| l.out_dim).sum();
         out.resize(units * pixels * 4, 0);
-        net.forward(&grid.inputs, grid.chunk_rows, &mut self.ws_thumbs);
+        // Unit-major: each neuron's values over the grid are one contiguous row.
+        net.forward_units(&grid.inputs, grid.chunk_rows, &mut self.ws_thumbs);
+        let last = net.layers().len() - 1;
         let mut image = 0;
         for (l, shape) in net.layers().iter().enumerate() {
-            let a = &self.ws_thumbs.layer(l).a;
             let width = shape.out_dim;
             for u in 0..width {
                 let img = &mut out[image * pixels * 4..(image + 1) * pixels * 4];
-                for (px, row) in img.chunks_exact_mut(4).zip(a.chunks_exact(width)) {
-                    px.copy_from_slice(&lut_colour(
-                        &LUT_FULL,
-                        neuron_value(shape.activation, row[u]),
-                    ));
+                let paint = |values: &mut dyn Iterator<Item = f32>, img: &mut [u8]| {
+                    for (px, v) in img.chunks_exact_mut(4).zip(values) {
+                        px.copy_from_slice(&lut_colour(&LUT_FULL, neuron_value(shape.activation, v)));
+                    }
+                };
+                if l == last {
+                    // The output layer's activation may be row-wise (softmax): read it by rows.
+                    paint(&mut self.ws_thumbs.output_rows().iter().skip(u).step_by(width).copied(), img);
+                } else {
+                    paint(&mut self.ws_thumbs.unit(l, u).1.iter().copied(), img);
                 }
                 image += 1;
             }

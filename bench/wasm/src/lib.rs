@@ -6,6 +6,7 @@
 use ndarray::{Array2, Axis};
 use nnplay::data::{DatasetKind, FeatureSet, builtin, synthetic};
 use nnplay::network::{Network, Workspace};
+use nnplay::unit_major::UnitBuffers;
 use nnplay::playground::render::diverging;
 use nnplay::prelude::*;
 use serde::Deserialize;
@@ -41,6 +42,7 @@ pub struct Bench {
     x: Array2<f32>,
     y: Array2<f32>,
     ws: Workspace,
+    units: UnitBuffers,
     features: Option<FeatureSet>,
     grid: Vec<f32>,
     grid_res: usize,
@@ -75,7 +77,7 @@ impl Bench {
         };
         let trainer = Trainer::new(train, &net).map_err(js_err)?;
         let features = spec.features.as_deref().map(FeatureSet::parse_list).transpose().map_err(js_err)?;
-        Ok(Bench { net, trainer, x, y, ws: Workspace::default(), features, grid: Vec::new(), grid_res: 0, rgba: Vec::new(), lut: Vec::new() })
+        Ok(Bench { net, trainer, x, y, ws: Workspace::default(), units: UnitBuffers::default(), features, grid: Vec::new(), grid_res: 0, rgba: Vec::new(), lut: Vec::new() })
     }
 
     /// Trains `epochs` whole epochs (shuffled mini-batches); returns the last epoch's mean loss.
@@ -127,16 +129,21 @@ impl Bench {
             // The page's colouring method: the diverging map sampled once, then one lookup per pixel.
             self.lut = (0..=2 * LUT_HALF).map(|i| diverging(i as f32 / LUT_HALF as f32 - 1.0, 1.0)).collect();
         }
-        self.net.forward(&self.grid, pixels, &mut self.ws);
+        // The page's way: unit-major, so each neuron's map is one contiguous row.
+        self.net.forward_units(&self.grid, pixels, &mut self.units);
         let units: usize = self.net.layers().iter().map(|l| l.out_dim).sum();
         self.rgba.resize(units * pixels * 4, 0);
+        let last = self.net.layers().len() - 1;
         let mut image = 0;
         for (l, shape) in self.net.layers().iter().enumerate() {
-            let a = &self.ws.layer(l).a;
             for u in 0..shape.out_dim {
                 let base = image * pixels * 4;
-                for (px, row) in self.rgba[base..base + pixels * 4].chunks_exact_mut(4).zip(a.chunks_exact(shape.out_dim)) {
-                    let v = row[u];
+                let values: Box<dyn Iterator<Item = f32>> = if l == last {
+                    Box::new(self.units.output_rows().iter().skip(u).step_by(shape.out_dim).copied())
+                } else {
+                    Box::new(self.units.unit(l, u).1.iter().copied())
+                };
+                for (px, v) in self.rgba[base..base + pixels * 4].chunks_exact_mut(4).zip(values) {
                     let v = if v.is_nan() { 0.0 } else { v.clamp(-1.0, 1.0) };
                     px.copy_from_slice(&self.lut[((v + 1.0) * LUT_HALF as f32 + 0.5) as usize]);
                 }

@@ -1,0 +1,169 @@
+//! Four f32 lanes as one value: SSE on x86-64 (always present there), simd128 in wasm when the
+//! build enables it, plain arrays elsewhere. The unit-major kernels are written against this so
+//! that their inner loops are vector operations by construction rather than by the luck of the
+//! auto-vectoriser, which gives up on the small nested loops they need.
+
+#[cfg(target_arch = "x86_64")]
+use core::arch::x86_64 as arch;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use core::arch::wasm32 as arch;
+
+/// Four f32 lanes.
+#[derive(Clone, Copy, Debug)]
+#[repr(transparent)]
+pub struct F4(Inner);
+
+#[cfg(target_arch = "x86_64")]
+type Inner = arch::__m128;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+type Inner = arch::v128;
+#[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+type Inner = [f32; 4];
+
+impl F4 {
+    #[inline(always)]
+    pub fn splat(v: f32) -> F4 {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: SSE is part of the x86-64 baseline.
+        return F4(unsafe { arch::_mm_set1_ps(v) });
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        return F4(arch::f32x4_splat(v));
+        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        return F4([v; 4]);
+    }
+
+    /// Reads four values from `p`.
+    ///
+    /// # Safety
+    /// `p` must be valid for reading four f32 (no alignment needed).
+    #[inline(always)]
+    pub unsafe fn load(p: *const f32) -> F4 {
+        #[cfg(target_arch = "x86_64")]
+        return F4(unsafe { arch::_mm_loadu_ps(p) });
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        return F4(unsafe { arch::v128_load(p as *const arch::v128) });
+        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        return F4(unsafe { (p as *const [f32; 4]).read_unaligned() });
+    }
+
+    /// Writes the four lanes to `p`.
+    ///
+    /// # Safety
+    /// `p` must be valid for writing four f32 (no alignment needed).
+    #[inline(always)]
+    pub unsafe fn store(self, p: *mut f32) {
+        #[cfg(target_arch = "x86_64")]
+        unsafe {
+            arch::_mm_storeu_ps(p, self.0)
+        }
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        unsafe {
+            arch::v128_store(p as *mut arch::v128, self.0)
+        }
+        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        unsafe {
+            (p as *mut [f32; 4]).write_unaligned(self.0)
+        }
+    }
+
+}
+
+impl core::ops::Add for F4 {
+    type Output = F4;
+    #[inline(always)]
+    fn add(self, o: F4) -> F4 {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: SSE is part of the x86-64 baseline.
+        return F4(unsafe { arch::_mm_add_ps(self.0, o.0) });
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        return F4(arch::f32x4_add(self.0, o.0));
+        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        return F4([self.0[0] + o.0[0], self.0[1] + o.0[1], self.0[2] + o.0[2], self.0[3] + o.0[3]]);
+    }
+
+}
+
+impl core::ops::Mul for F4 {
+    type Output = F4;
+    #[inline(always)]
+    fn mul(self, o: F4) -> F4 {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: SSE is part of the x86-64 baseline.
+        return F4(unsafe { arch::_mm_mul_ps(self.0, o.0) });
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        return F4(arch::f32x4_mul(self.0, o.0));
+        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        return F4([self.0[0] * o.0[0], self.0[1] * o.0[1], self.0[2] * o.0[2], self.0[3] * o.0[3]]);
+    }
+
+}
+
+impl F4 {
+    /// self + a·b (two roundings: neither SSE2 nor simd128 has a fused multiply-add).
+    #[inline(always)]
+    pub fn mul_add(self, a: F4, b: F4) -> F4 {
+        self + a * b
+    }
+
+    /// The four lanes.
+    #[inline(always)]
+    pub fn to_array(self) -> [f32; 4] {
+        let mut out = [0.0f32; 4];
+        // SAFETY: `out` holds four f32.
+        unsafe { self.store(out.as_mut_ptr()) };
+        out
+    }
+
+    /// The lane sums of four vectors, [Σa, Σb, Σc, Σd], each as (l0 + l2) + (l1 + l3): a 4 × 4
+    /// transpose folded into the additions, cheaper than four separate horizontal sums.
+    #[inline(always)]
+    pub fn sums(a: F4, b: F4, c: F4, d: F4) -> F4 {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: SSE is part of the x86-64 baseline.
+        unsafe {
+            let ab = arch::_mm_add_ps(arch::_mm_unpacklo_ps(a.0, b.0), arch::_mm_unpackhi_ps(a.0, b.0));
+            let cd = arch::_mm_add_ps(arch::_mm_unpacklo_ps(c.0, d.0), arch::_mm_unpackhi_ps(c.0, d.0));
+            F4(arch::_mm_add_ps(arch::_mm_movelh_ps(ab, cd), arch::_mm_movehl_ps(cd, ab)))
+        }
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            let ab = arch::f32x4_add(arch::i32x4_shuffle::<0, 4, 1, 5>(a.0, b.0), arch::i32x4_shuffle::<2, 6, 3, 7>(a.0, b.0));
+            let cd = arch::f32x4_add(arch::i32x4_shuffle::<0, 4, 1, 5>(c.0, d.0), arch::i32x4_shuffle::<2, 6, 3, 7>(c.0, d.0));
+            F4(arch::f32x4_add(arch::i32x4_shuffle::<0, 1, 4, 5>(ab, cd), arch::i32x4_shuffle::<2, 3, 6, 7>(ab, cd)))
+        }
+        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        {
+            let s = |v: [f32; 4]| (v[0] + v[2]) + (v[1] + v[3]);
+            F4([s(a.0), s(b.0), s(c.0), s(d.0)])
+        }
+    }
+
+    /// (l0 + l1) + (l2 + l3).
+    #[inline(always)]
+    pub fn sum(self) -> f32 {
+        let v = self.to_array();
+        (v[0] + v[1]) + (v[2] + v[3])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::F4;
+
+    #[test]
+    fn lanes_add_multiply_and_sum() {
+        let a = [1.0f32, 2.0, 3.0, 4.0];
+        let b = [0.5f32, -1.0, 2.0, 0.25];
+        let (va, vb) = unsafe { (F4::load(a.as_ptr()), F4::load(b.as_ptr())) };
+        assert_eq!((va + vb).to_array(), [1.5, 1.0, 5.0, 4.25]);
+        assert_eq!((va * vb).to_array(), [0.5, -2.0, 6.0, 1.0]);
+        assert_eq!(F4::splat(1.0).mul_add(va, vb).to_array(), [1.5, -1.0, 7.0, 2.0]);
+        assert_eq!(va.sum(), 10.0);
+        let sums = F4::sums(va, vb, va * vb, F4::splat(2.0)).to_array();
+        assert_eq!(sums, [10.0, 1.75, 5.5, 8.0]);
+        let mut out = [0.0f32; 5];
+        unsafe { va.store(out.as_mut_ptr().add(1)) };
+        assert_eq!(out, [0.0, 1.0, 2.0, 3.0, 4.0]);
+    }
+}

@@ -1,0 +1,472 @@
+//! Forward and backward passes with activations stored unit-major: one row per neuron, the batch's
+//! samples along the row, padded to a multiple of [`LANES`]. The playground's layers are 1 to 32
+//! units wide, too narrow to fill SIMD registers along the units, and a width of 7 or 1 leaves
+//! scalar remainders everywhere; along the samples every product is a full-width vector operation
+//! whatever the widths. One neuron's values over a grid of points also come out contiguous, which
+//! is what drawing its map wants.
+//!
+//! Padding lanes hold zero inputs; their outputs are junk that never reaches a gradient, because
+//! the output layer's δ is zero there and every δ below is linear in it.
+
+use crate::activation::Activation;
+use crate::init::NnRng;
+use crate::loss::Loss;
+use crate::network::{LayerConfig, LayerShape};
+use crate::regularization::Regularization;
+use crate::simd::F4;
+use rand::RngExt;
+
+/// Samples per SIMD register (simd128 in wasm, SSE natively).
+pub const LANES: usize = 4;
+
+/// Layers with at most this many weights take the unit-major path; wider layers are faster as
+/// packed matrix products on rows (see [`crate::linalg`]).
+pub const MAX_WEIGHTS: usize = 1024;
+
+/// True when every layer of `shapes` is small enough for the unit-major passes.
+pub fn suits(shapes: &[LayerShape]) -> bool {
+    shapes.iter().all(|s| s.n_weights() <= MAX_WEIGHTS)
+}
+
+/// One layer's unit-major buffers: `out_dim` rows of `lanes` values.
+#[derive(Clone, Debug, Default)]
+struct UnitLayer {
+    z: Vec<f32>,
+    a: Vec<f32>,
+    /// Inverted-dropout scale per value (0 or 1/keep) and the masked output, when dropout ran.
+    mask: Vec<f32>,
+    dropped_out: Vec<f32>,
+    dropped: bool,
+}
+
+impl UnitLayer {
+    fn output(&self) -> &[f32] {
+        if self.dropped { &self.dropped_out } else { &self.a }
+    }
+}
+
+/// Scratch buffers of the unit-major passes, reused across batches.
+#[derive(Clone, Debug, Default)]
+pub struct UnitBuffers {
+    rows: usize,
+    lanes: usize,
+    x: Vec<f32>,
+    layers: Vec<UnitLayer>,
+    delta: Vec<f32>,
+    grad_a: Vec<f32>,
+    /// The output layer in rows (rows × out_dim): z, f(z), ∂L/∂a and ∂L/∂z.
+    top_z: Vec<f32>,
+    top_a: Vec<f32>,
+    top_grad: Vec<f32>,
+    top_delta: Vec<f32>,
+}
+
+impl UnitBuffers {
+    fn prepare(&mut self, shapes: &[LayerShape], rows: usize) {
+        let lanes = rows.div_ceil(LANES) * LANES;
+        let in_dim = shapes.first().map_or(0, |s| s.in_dim);
+        let same = self.rows == rows
+            && self.lanes == lanes
+            && self.x.len() == in_dim * lanes
+            && self.layers.len() == shapes.len()
+            && self.layers.iter().zip(shapes).all(|(b, s)| b.z.len() == s.out_dim * lanes);
+        if same {
+            return;
+        }
+        let widest = shapes.iter().map(|s| s.out_dim.max(s.in_dim)).max().unwrap_or(0);
+        let out_dim = shapes.last().map_or(0, |s| s.out_dim);
+        self.rows = rows;
+        self.lanes = lanes;
+        self.x = vec![0.0; in_dim * lanes];
+        self.layers = shapes.iter().map(|s| UnitLayer { z: vec![0.0; s.out_dim * lanes], a: vec![0.0; s.out_dim * lanes], ..Default::default() }).collect();
+        self.delta = vec![0.0; widest * lanes];
+        self.grad_a = vec![0.0; widest * lanes];
+        self.top_z = vec![0.0; rows * out_dim];
+        self.top_a = vec![0.0; rows * out_dim];
+        self.top_grad = vec![0.0; rows * out_dim];
+        self.top_delta = vec![0.0; rows * out_dim];
+    }
+
+    /// Samples of the last pass.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Values per unit row, `rows` rounded up to a multiple of [`LANES`].
+    pub fn lanes(&self) -> usize {
+        self.lanes
+    }
+
+    /// Unit `unit` of layer `layer` over the samples of the last pass: z and a = f(z).
+    /// The output layer's a is only set by [`forward`]'s row output (softmax works on rows),
+    /// so for it read [`UnitBuffers::output_rows`].
+    pub fn unit(&self, layer: usize, unit: usize) -> (&[f32], &[f32]) {
+        let l = &self.layers[layer];
+        let range = unit * self.lanes..unit * self.lanes + self.rows;
+        (&l.z[range.clone()], &l.a[range])
+    }
+
+    /// The network's outputs after a forward pass, rows × out_dim.
+    pub fn output_rows(&self) -> &[f32] {
+        &self.top_a
+    }
+
+    /// The output layer's pre-activations, rows × out_dim.
+    pub fn logits_rows(&self) -> &[f32] {
+        &self.top_z
+    }
+}
+
+/// Runs the network on `rows` samples of `x` (row-major), leaving every layer unit-major in `ub`
+/// and the output layer also in rows ([`UnitBuffers::output_rows`]). `rng` enables dropout.
+pub fn forward(shapes: &[LayerShape], params: &[f32], x: &[f32], rows: usize, ub: &mut UnitBuffers, mut rng: Option<&mut NnRng>) {
+    ub.prepare(shapes, rows);
+    let lanes = ub.lanes;
+    let in_dim = shapes[0].in_dim;
+    for (r, sample) in x[..rows * in_dim].chunks_exact(in_dim).enumerate() {
+        for (i, &v) in sample.iter().enumerate() {
+            ub.x[i * lanes + r] = v;
+        }
+    }
+    let last = shapes.len() - 1;
+    for (l, s) in shapes.iter().enumerate() {
+        let (done, rest) = ub.layers.split_at_mut(l);
+        let input: &[f32] = if l == 0 { &ub.x } else { done[l - 1].output() };
+        let cur = &mut rest[0];
+        affine(input, &params[s.weight_range()], &params[s.bias_range()], &mut cur.z, lanes, s.in_dim, s.out_dim);
+        cur.dropped = false;
+        if l == last {
+            break;
+        }
+        s.activation.forward(&cur.z, &mut cur.a, lanes);
+        if let Some(rng) = rng.as_deref_mut().filter(|_| s.dropout > 0.0) {
+            let keep = 1.0 - s.dropout;
+            let scale = 1.0 / keep;
+            cur.mask.resize(cur.a.len(), 0.0);
+            cur.dropped_out.resize(cur.a.len(), 0.0);
+            for ((m, o), &a) in cur.mask.iter_mut().zip(cur.dropped_out.iter_mut()).zip(cur.a.iter()) {
+                *m = if rng.random::<f32>() < keep { scale } else { 0.0 };
+                *o = a * *m;
+            }
+            cur.dropped = true;
+        }
+    }
+    // The output layer goes to rows: a row-wise activation (softmax) and the losses work there.
+    let top = &mut ub.layers[last];
+    let out_dim = shapes[last].out_dim;
+    for (u, zu) in top.z.chunks_exact(lanes).enumerate() {
+        for (r, &v) in zu[..rows].iter().enumerate() {
+            ub.top_z[r * out_dim + u] = v;
+        }
+    }
+    shapes[last].activation.forward(&ub.top_z, &mut ub.top_a, out_dim);
+    if !shapes[last].activation.is_row_wise() {
+        // Unit-major output values too, so that every layer reads the same way.
+        for (u, au) in top.a.chunks_exact_mut(lanes).enumerate() {
+            for (r, v) in au[..rows].iter_mut().enumerate() {
+                *v = ub.top_a[r * out_dim + u];
+            }
+        }
+    }
+}
+
+/// Forward and backward pass on one batch; the unit-major twin of
+/// [`crate::network::Network::loss_and_gradient`], with the same result and gradient layout.
+#[allow(clippy::too_many_arguments)]
+pub fn loss_and_gradient(
+    shapes: &[LayerShape],
+    params: &[f32],
+    layer_configs: &[LayerConfig],
+    x: &[f32],
+    y: &[f32],
+    rows: usize,
+    loss: Loss,
+    regularization: Regularization,
+    ub: &mut UnitBuffers,
+    grads: &mut [f32],
+    rng: Option<&mut NnRng>,
+) -> f32 {
+    forward(shapes, params, x, rows, ub, rng);
+    let lanes = ub.lanes;
+    let last = shapes.len() - 1;
+    let out_dim = shapes[last].out_dim;
+    let mut value = if loss.uses_logits() {
+        loss.value_and_grad(&ub.top_z, y, &mut ub.top_delta, out_dim)
+    } else {
+        let v = loss.value_and_grad(&ub.top_a, y, &mut ub.top_grad, out_dim);
+        shapes[last].activation.backward(&ub.top_z, &ub.top_a, &ub.top_grad, &mut ub.top_delta, out_dim);
+        v
+    };
+    ub.delta[..out_dim * lanes].fill(0.0);
+    for (u, du) in ub.delta.chunks_exact_mut(lanes).take(out_dim).enumerate() {
+        for (r, d) in du[..rows].iter_mut().enumerate() {
+            *d = ub.top_delta[r * out_dim + u];
+        }
+    }
+    for l in (0..=last).rev() {
+        let s = &shapes[l];
+        let (gw, gb) = grads[s.offset..s.offset + s.n_params()].split_at_mut(s.n_weights());
+        let input: &[f32] = if l == 0 { &ub.x } else { ub.layers[l - 1].output() };
+        weight_grad(input, &ub.delta[..s.out_dim * lanes], gw, gb, lanes, s.in_dim, s.out_dim);
+        let reg = layer_configs[l].regularization.unwrap_or(regularization);
+        let w = &params[s.weight_range()];
+        value += reg.penalty(w);
+        reg.add_gradient(w, gw);
+        if l > 0 {
+            let n = s.in_dim * lanes;
+            input_grad(&ub.delta[..s.out_dim * lanes], w, &mut ub.grad_a[..n], lanes, s.in_dim, s.out_dim);
+            let below = &ub.layers[l - 1];
+            if below.dropped {
+                ub.grad_a[..n].iter_mut().zip(&below.mask).for_each(|(g, m)| *g *= m);
+            }
+            backward_hidden(shapes[l - 1].activation, below, &ub.grad_a[..n], &mut ub.delta[..n]);
+        }
+    }
+    value
+}
+
+fn backward_hidden(act: Activation, layer: &UnitLayer, grad_a: &[f32], delta: &mut [f32]) {
+    // Hidden activations are element-wise, so the row length passed is irrelevant.
+    act.backward(&layer.z, &layer.a, grad_a, delta, 1);
+}
+
+/// z (n × p) = wᵀ·a + b: z[j][s] = b[j] + Σᵢ w[i][j]·a[i][s], with a (k × p) unit-major and w
+/// (k × n) row-major as the network stores it. `p` is a multiple of [`LANES`].
+pub fn affine(a: &[f32], w: &[f32], b: &[f32], z: &mut [f32], p: usize, k: usize, n: usize) {
+    assert!(p % LANES == 0 && a.len() >= k * p && w.len() == k * n && b.len() == n && z.len() >= n * p);
+    // SAFETY (for `combine`'s unchecked reads): the assert covers every index it forms, as
+    // rows j < n of z, rows i < k of a and w[i·n + j].
+    unsafe { combine(a, z, p, n, k, |j, i| *w.get_unchecked(i * n + j), |j| *b.get_unchecked(j)) }
+}
+
+/// g (k × p) = w·d: g[i][s] = Σⱼ w[i][j]·d[j][s], the gradient flowing back to the layer's inputs.
+pub fn input_grad(d: &[f32], w: &[f32], g: &mut [f32], p: usize, k: usize, n: usize) {
+    assert!(p % LANES == 0 && d.len() >= n * p && w.len() == k * n && g.len() >= k * p);
+    // SAFETY: as in `affine`, with the roles of k and n swapped.
+    unsafe { combine(d, g, p, k, n, |i, j| *w.get_unchecked(i * n + j), |_| 0.0) }
+}
+
+/// out[r][s] = init(r) + Σ_c coef(r, c)·src[c][s] for r < rows_out, c < rows_in, over `p` lanes:
+/// the one loop nest behind both products. Lanes go in tiles of up to 16 whose accumulators,
+/// two output rows at a time, stay in registers across the sum; each tile loads every source
+/// row once per pair of outputs.
+///
+/// # Safety
+/// `src` must hold `rows_in` rows and `out` `rows_out` rows of `p` values, p a multiple of
+/// [`LANES`], and `coef`/`init` must be valid for every (r, c) in range.
+#[inline(always)]
+unsafe fn combine(src: &[f32], out: &mut [f32], p: usize, rows_out: usize, rows_in: usize, coef: impl Fn(usize, usize) -> f32, init: impl Fn(usize) -> f32) {
+    let mut t = 0;
+    while t + 16 <= p {
+        unsafe { combine_tile::<4>(src, out, p, rows_out, rows_in, t, &coef, &init) };
+        t += 16;
+    }
+    match (p - t) / LANES {
+        3 => unsafe { combine_tile::<3>(src, out, p, rows_out, rows_in, t, &coef, &init) },
+        2 => unsafe { combine_tile::<2>(src, out, p, rows_out, rows_in, t, &coef, &init) },
+        1 => unsafe { combine_tile::<1>(src, out, p, rows_out, rows_in, t, &coef, &init) },
+        _ => {}
+    }
+}
+
+/// `V` vectors of lanes from lane `t`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn combine_tile<const V: usize>(
+    src: &[f32],
+    out: &mut [f32],
+    p: usize,
+    rows_out: usize,
+    rows_in: usize,
+    t: usize,
+    coef: &impl Fn(usize, usize) -> f32,
+    init: &impl Fn(usize) -> f32,
+) {
+    let s = src.as_ptr();
+    let o = out.as_mut_ptr();
+    // SAFETY (every pointer below): rows r, r + 1 < rows_out of out and c < rows_in of src,
+    // lanes t..t + 4V ≤ p, as the caller guarantees.
+    let lanes = |base: *const f32| -> [F4; V] {
+        let mut x = [F4::splat(0.0); V];
+        for (v, xv) in x.iter_mut().enumerate() {
+            *xv = unsafe { F4::load(base.add(v * LANES)) };
+        }
+        x
+    };
+    let mut r = 0;
+    while r + 2 <= rows_out {
+        let mut acc0 = [F4::splat(init(r)); V];
+        let mut acc1 = [F4::splat(init(r + 1)); V];
+        for c in 0..rows_in {
+            let (w0, w1) = (F4::splat(coef(r, c)), F4::splat(coef(r + 1, c)));
+            let x = lanes(unsafe { s.add(c * p + t) });
+            for v in 0..V {
+                acc0[v] = acc0[v].mul_add(w0, x[v]);
+                acc1[v] = acc1[v].mul_add(w1, x[v]);
+            }
+        }
+        for v in 0..V {
+            unsafe {
+                acc0[v].store(o.add(r * p + t + v * LANES));
+                acc1[v].store(o.add((r + 1) * p + t + v * LANES));
+            }
+        }
+        r += 2;
+    }
+    if r < rows_out {
+        let mut acc = [F4::splat(init(r)); V];
+        for c in 0..rows_in {
+            let w0 = F4::splat(coef(r, c));
+            let x = lanes(unsafe { s.add(c * p + t) });
+            for v in 0..V {
+                acc[v] = acc[v].mul_add(w0, x[v]);
+            }
+        }
+        for (v, a) in acc.iter().enumerate() {
+            unsafe { a.store(o.add(r * p + t + v * LANES)) };
+        }
+    }
+}
+
+/// dw (k × n) = a·dᵀ: dw[i][j] = Σₛ a[i][s]·d[j][s]; db[j] = Σₛ d[j][s]. Overwrites both.
+pub fn weight_grad(a: &[f32], d: &[f32], dw: &mut [f32], db: &mut [f32], p: usize, k: usize, n: usize) {
+    assert!(p % LANES == 0 && a.len() >= k * p && d.len() >= n * p && dw.len() == k * n && db.len() == n);
+    for (bj, dj) in db.iter_mut().zip(d.chunks_exact(p)) {
+        *bj = lane_sum(dj);
+    }
+    let chunks = p / LANES;
+    let (ap, dp) = (a.as_ptr(), d.as_ptr());
+    let mut i = 0;
+    // Blocks of 2 inputs × 4 units: each loaded vector serves several products.
+    while i + 2 <= k {
+        let mut j = 0;
+        while j + 4 <= n {
+            let mut acc = [[F4::splat(0.0); 4]; 2];
+            for c in 0..chunks {
+                // SAFETY: rows i, i + 1 < k of a and j..j + 4 ≤ n of d, lanes c·4..c·4 + 4 ≤ p.
+                let (x0, x1) = unsafe { (F4::load(ap.add(i * p + c * LANES)), F4::load(ap.add((i + 1) * p + c * LANES))) };
+                let [row0, row1] = &mut acc;
+                for (q, (a0, a1)) in row0.iter_mut().zip(row1.iter_mut()).enumerate() {
+                    let y = unsafe { F4::load(dp.add((j + q) * p + c * LANES)) };
+                    *a0 = a0.mul_add(x0, y);
+                    *a1 = a1.mul_add(x1, y);
+                }
+            }
+            for (h, row) in acc.iter().enumerate() {
+                let sums = F4::sums(row[0], row[1], row[2], row[3]);
+                // SAFETY: units j..j + 4 ≤ n of row i + h < k of dw (asserted above).
+                unsafe { sums.store(dw.as_mut_ptr().add((i + h) * n + j)) };
+            }
+            j += 4;
+        }
+        for jj in j..n {
+            let dj = &d[jj * p..(jj + 1) * p];
+            dw[i * n + jj] = dot(&a[i * p..(i + 1) * p], dj);
+            dw[(i + 1) * n + jj] = dot(&a[(i + 1) * p..(i + 2) * p], dj);
+        }
+        i += 2;
+    }
+    if i < k {
+        let ai = &a[i * p..(i + 1) * p];
+        for (jj, g) in dw[i * n..(i + 1) * n].iter_mut().enumerate() {
+            *g = dot(ai, &d[jj * p..(jj + 1) * p]);
+        }
+    }
+}
+
+#[inline(always)]
+fn reduce(acc: &[f32; LANES]) -> f32 {
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+#[inline(always)]
+fn lane_sum(x: &[f32]) -> f32 {
+    let mut acc = [0.0f32; LANES];
+    for c in x.chunks_exact(LANES) {
+        for (a, &v) in acc.iter_mut().zip(c) {
+            *a += v;
+        }
+    }
+    reduce(&acc)
+}
+
+#[inline(always)]
+fn dot(x: &[f32], y: &[f32]) -> f32 {
+    let mut acc = [0.0f32; LANES];
+    for (xc, yc) in x.chunks_exact(LANES).zip(y.chunks_exact(LANES)) {
+        for ((a, &u), &v) in acc.iter_mut().zip(xc).zip(yc) {
+            *a += u * v;
+        }
+    }
+    reduce(&acc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Plain triple loops on rows, the definition the kernels must match.
+    fn naive(a_rows: &[f32], w: &[f32], b: &[f32], m: usize, k: usize, n: usize) -> Vec<f32> {
+        let mut z = vec![0.0; m * n];
+        for r in 0..m {
+            for j in 0..n {
+                z[r * n + j] = b[j] + (0..k).map(|i| a_rows[r * k + i] * w[i * n + j]).sum::<f32>();
+            }
+        }
+        z
+    }
+
+    fn to_units(rows: &[f32], m: usize, k: usize, p: usize) -> Vec<f32> {
+        let mut u = vec![0.0; k * p];
+        for r in 0..m {
+            for i in 0..k {
+                u[i * p + r] = rows[r * k + i];
+            }
+        }
+        u
+    }
+
+    fn values(n: usize, seed: u32) -> Vec<f32> {
+        (0..n).map(|i| (((i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) >> 8) % 1000) as f32 / 500.0 - 1.0).collect()
+    }
+
+    #[test]
+    fn kernels_match_the_definitions_for_every_tile_mix() {
+        for &(m, k, n) in &[(1usize, 1usize, 1usize), (10, 7, 8), (29, 3, 5), (37, 8, 1), (64, 2, 4), (5, 32, 32)] {
+            let p = m.div_ceil(LANES) * LANES;
+            let (a, w, b) = (values(m * k, 1), values(k * n, 2), values(n, 3));
+            let au = to_units(&a, m, k, p);
+            let mut z = vec![0.0; n * p];
+            affine(&au, &w, &b, &mut z, p, k, n);
+            let want = naive(&a, &w, &b, m, k, n);
+            for r in 0..m {
+                for j in 0..n {
+                    assert!((z[j * p + r] - want[r * n + j]).abs() < 1e-4, "affine {m}×{k}×{n} at ({r},{j})");
+                }
+            }
+            // δ with zero padding, as the passes keep it.
+            let d = values(m * n, 4);
+            let du = to_units(&d, m, n, p);
+            let mut g = vec![0.0; k * p];
+            input_grad(&du, &w, &mut g, p, k, n);
+            for r in 0..m {
+                for i in 0..k {
+                    let want: f32 = (0..n).map(|j| d[r * n + j] * w[i * n + j]).sum();
+                    assert!((g[i * p + r] - want).abs() < 1e-4, "input_grad {m}×{k}×{n} at ({r},{i})");
+                }
+            }
+            let (mut dw, mut db) = (vec![0.0; k * n], vec![0.0; n]);
+            weight_grad(&au, &du, &mut dw, &mut db, p, k, n);
+            for i in 0..k {
+                for j in 0..n {
+                    let want: f32 = (0..m).map(|r| a[r * k + i] * d[r * n + j]).sum();
+                    assert!((dw[i * n + j] - want).abs() < 1e-4, "weight_grad {m}×{k}×{n} at ({i},{j})");
+                }
+            }
+            for j in 0..n {
+                let want: f32 = (0..m).map(|r| d[r * n + j]).sum();
+                assert!((db[j] - want).abs() < 1e-4, "bias grad {m}×{k}×{n} at {j}");
+            }
+        }
+    }
+}
