@@ -291,6 +291,16 @@ fn neuron_value(act: Activation, a: f32) -> f32 {
     }
 }
 
+/// One neuron's values as a thumbnail (4 bytes per value, as many pixels as `img` holds) in the
+/// diverging map. Generic over the iterator so that the per-pixel loop inlines: this colours
+/// every neuron's map many times a second.
+#[inline]
+pub fn neuron_image(values: impl Iterator<Item = f32>, act: Activation, img: &mut [u8]) {
+    for (px, v) in img.chunks_exact_mut(4).zip(values) {
+        px.copy_from_slice(&lut_colour(&LUT_FULL, neuron_value(act, v)));
+    }
+}
+
 /// Checks a resolution against its limits.
 pub fn check_res(
     res: usize,
@@ -373,16 +383,11 @@ impl Renderer {
             let width = shape.out_dim;
             for u in 0..width {
                 let img = &mut out[image * pixels * 4..(image + 1) * pixels * 4];
-                let paint = |values: &mut dyn Iterator<Item = f32>, img: &mut [u8]| {
-                    for (px, v) in img.chunks_exact_mut(4).zip(values) {
-                        px.copy_from_slice(&lut_colour(&LUT_FULL, neuron_value(shape.activation, v)));
-                    }
-                };
                 if l == last {
                     // The output layer's activation may be row-wise (softmax): read it by rows.
-                    paint(&mut self.ws_thumbs.output_rows().iter().skip(u).step_by(width).copied(), img);
+                    neuron_image(self.ws_thumbs.output_rows().iter().skip(u).step_by(width).copied(), shape.activation, img);
                 } else {
-                    paint(&mut self.ws_thumbs.unit(l, u).1.iter().copied(), img);
+                    neuron_image(self.ws_thumbs.unit(l, u).1.iter().copied(), shape.activation, img);
                 }
                 image += 1;
             }

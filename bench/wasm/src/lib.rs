@@ -7,7 +7,7 @@ use ndarray::{Array2, Axis};
 use nnplay::data::{DatasetKind, FeatureSet, builtin, synthetic};
 use nnplay::network::{Network, Workspace};
 use nnplay::unit_major::UnitBuffers;
-use nnplay::playground::render::diverging;
+use nnplay::playground::render::neuron_image;
 use nnplay::prelude::*;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -47,11 +47,8 @@ pub struct Bench {
     grid: Vec<f32>,
     grid_res: usize,
     rgba: Vec<u8>,
-    lut: Vec<[u8; 4]>,
 }
 
-/// Steps per half of the colour table (the page's resolution).
-const LUT_HALF: usize = 256;
 
 #[wasm_bindgen]
 impl Bench {
@@ -77,7 +74,7 @@ impl Bench {
         };
         let trainer = Trainer::new(train, &net).map_err(js_err)?;
         let features = spec.features.as_deref().map(FeatureSet::parse_list).transpose().map_err(js_err)?;
-        Ok(Bench { net, trainer, x, y, ws: Workspace::default(), units: UnitBuffers::default(), features, grid: Vec::new(), grid_res: 0, rgba: Vec::new(), lut: Vec::new() })
+        Ok(Bench { net, trainer, x, y, ws: Workspace::default(), units: UnitBuffers::default(), features, grid: Vec::new(), grid_res: 0, rgba: Vec::new() })
     }
 
     /// Trains `epochs` whole epochs (shuffled mini-batches); returns the last epoch's mean loss.
@@ -125,10 +122,6 @@ impl Bench {
             self.grid_res = res;
         }
         let pixels = res * res;
-        if self.lut.is_empty() {
-            // The page's colouring method: the diverging map sampled once, then one lookup per pixel.
-            self.lut = (0..=2 * LUT_HALF).map(|i| diverging(i as f32 / LUT_HALF as f32 - 1.0, 1.0)).collect();
-        }
         // The page's way: unit-major, so each neuron's map is one contiguous row.
         self.net.forward_units(&self.grid, pixels, &mut self.units);
         let units: usize = self.net.layers().iter().map(|l| l.out_dim).sum();
@@ -138,14 +131,11 @@ impl Bench {
         for (l, shape) in self.net.layers().iter().enumerate() {
             for u in 0..shape.out_dim {
                 let base = image * pixels * 4;
-                let values: Box<dyn Iterator<Item = f32>> = if l == last {
-                    Box::new(self.units.output_rows().iter().skip(u).step_by(shape.out_dim).copied())
+                let img = &mut self.rgba[base..base + pixels * 4];
+                if l == last {
+                    neuron_image(self.units.output_rows().iter().skip(u).step_by(shape.out_dim).copied(), shape.activation, img);
                 } else {
-                    Box::new(self.units.unit(l, u).1.iter().copied())
-                };
-                for (px, v) in self.rgba[base..base + pixels * 4].chunks_exact_mut(4).zip(values) {
-                    let v = if v.is_nan() { 0.0 } else { v.clamp(-1.0, 1.0) };
-                    px.copy_from_slice(&self.lut[((v + 1.0) * LUT_HALF as f32 + 0.5) as usize]);
+                    neuron_image(self.units.unit(l, u).1.iter().copied(), shape.activation, img);
                 }
                 image += 1;
             }
