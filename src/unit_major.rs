@@ -11,10 +11,9 @@
 use crate::activation::Activation;
 use crate::init::NnRng;
 use crate::loss::Loss;
-use crate::network::{LayerConfig, LayerShape};
+use crate::network::{LayerConfig, LayerShape, apply_dropout};
 use crate::regularization::Regularization;
 use crate::simd::F4;
-use rand::RngExt;
 
 /// Samples per SIMD register (simd128 in wasm, SSE natively).
 pub const LANES: usize = 4;
@@ -140,14 +139,7 @@ pub fn forward(shapes: &[LayerShape], params: &[f32], x: &[f32], rows: usize, ub
         }
         s.activation.forward(&cur.z, &mut cur.a, lanes);
         if let Some(rng) = rng.as_deref_mut().filter(|_| s.dropout > 0.0) {
-            let keep = 1.0 - s.dropout;
-            let scale = 1.0 / keep;
-            cur.mask.resize(cur.a.len(), 0.0);
-            cur.dropped_out.resize(cur.a.len(), 0.0);
-            for ((m, o), &a) in cur.mask.iter_mut().zip(cur.dropped_out.iter_mut()).zip(cur.a.iter()) {
-                *m = if rng.random::<f32>() < keep { scale } else { 0.0 };
-                *o = a * *m;
-            }
+            apply_dropout(s.dropout, rng, &cur.a, &mut cur.mask, &mut cur.dropped_out);
             cur.dropped = true;
         }
     }
