@@ -9,8 +9,10 @@ import { DatasetPicker } from './ui/datasets.js';
 import { NetworkView } from './ui/network.js';
 import { PlaneView } from './ui/plane.js';
 import { ConfusionView, LossChart, showScores } from './ui/charts.js';
+import { GalleryView } from './ui/gallery.js';
 import { el } from './ui/tooltip.js';
 import { fmtCount, fmtEpoch } from './ui/format.js';
+import { Pacer } from './ui/pace.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,6 +38,11 @@ let playing = false;
 let metric = 'accuracy';
 let drawnOnce = false;
 const rate = []; // [time, steps] samples for the steps/s read-out
+let report = null; // newest step report not shown yet
+let stepsPerSecond = 0;
+// Changing a text costs style, layout, paint and compositing work: the numbers follow the
+// training ten times a second, which reads as live.
+const readouts = new Pacer(100, () => showReport());
 
 // ---------- views ----------
 const controls = new Controls({ options, onChange: (values) => change(values) });
@@ -45,9 +52,10 @@ network.setColors(options.regression_colors.negative, options.regression_colors.
 const plane = new PlaneView({ options, send });
 const chart = new LossChart({ draw: draw_loss_chart });
 const confusion = new ConfusionView({ options });
+const gallery = new GalleryView();
 drawLegend();
 // For the browser tests and for poking around in the console.
-window.nnplay = { network, plane, chart, options };
+window.nnplay = { network, plane, chart, gallery, options };
 
 /** Sends new query values to Rust, which validates them and answers with the canonical query. */
 function change(values) {
@@ -145,7 +153,11 @@ function applyDescription({ query: q, state: s }) {
   $('metric-name-train').textContent = reg ? 'Training R²' : 'Training accuracy';
   $('plane-view').hidden = !state.has_plane;
   $('no-plane').hidden = state.has_plane;
-  if (!state.has_plane) {
+  // Images (digits, MNIST) have no plane but can be looked at: a gallery of test images.
+  $('gallery').hidden = !state.image_side;
+  $('no-plane-text').hidden = Boolean(state.image_side);
+  gallery.setState(state);
+  if (!state.has_plane && !state.image_side) {
     const d = options.datasets.find((x) => x.token === getValue(query, 'dataset'));
     $('no-plane-text').textContent = `${state.source === 'csv' ? 'Your CSV data' : d ? d.description : 'This data'} — it has ${state.feature_names.length} inputs, so there is no 2-D picture of the decision boundary. Follow the loss, the accuracy and the confusion matrix instead.`;
   }
@@ -172,7 +184,8 @@ function onFrame(msg) {
     network.setStructure({ snapshot, state, selected: splitList(getValue(query, 'features')), actList: actList() });
   }
   if (msg.points) plane.setPoints(msg.points);
-  if (msg.features) network.drawFeatureImages(NetworkView.splitImages(msg.features.rgba, msg.features.res));
+  if (msg.gallery) gallery.setImages(msg.gallery);
+  if (msg.features) network.drawFeatureImages(msg.features);
   if (msg.history && (msg.history.length || msg.historyFrom === 0)) chart.append(msg.historyFrom, msg.history);
   if (msg.error && state && state.source === 'points') $('draw-status').textContent = msg.error;
   else if (msg.error) showMessage(msg.error);
@@ -186,28 +199,45 @@ function onFrame(msg) {
   }
 }
 
-/** Draws the newest frame; acknowledging it first lets the worker compute the next meanwhile. */
+/**
+ * Takes in the newest frame; acknowledging it first lets the worker compute the next meanwhile.
+ * Nothing is drawn here: each picture asks its Pacer (ui/pace.js) for a repaint, and the pacers
+ * repaint one picture per animation frame, each at most a few to a few tens of times a second.
+ * The links are painted off this thread (ui/links-worker.js).
+ */
 function drawFrame() {
   rafPending = false;
   const f = latest;
   latest = null;
   if (!f) return;
   send({ type: 'ack' });
-  if (f.boundary) plane.drawBoundary(f.boundary);
+  // The first frame is drawn at once: the page says it is ready only when it shows something.
+  const first = !drawnOnce && (f.boundary || (state && !state.has_plane));
+  if (f.boundary) plane.drawBoundary(f.boundary, { now: first });
   if (f.neurons) network.drawNeurons(f.neurons);
   if (f.params) network.setParams(f.params);
   if (f.report) {
-    showScores(f.report, f.report.metric || metric);
-    $('epoch').textContent = fmtEpoch(f.report.epochs_completed);
-    $('epoch').dataset.epoch = String(f.report.epoch);
-    $('step-count').textContent = fmtCount(f.report.steps);
+    report = f.report;
     updateRate(f.report.steps);
+    if (first) readouts.now();
+    else readouts.request();
   }
   if (f.confusion !== undefined) confusion.set(f.confusion);
-  if (!drawnOnce && (f.boundary || (state && !state.has_plane))) {
+  if (f.guesses) gallery.setGuesses(f.guesses);
+  if (first) {
     drawnOnce = true;
     document.body.dataset.ready = 'true';
   }
+}
+
+/** The newest report's numbers: scores, epoch, steps and steps per second. */
+function showReport() {
+  if (!report) return;
+  showScores(report, report.metric || metric);
+  setText($('epoch'), fmtEpoch(report.epochs_completed));
+  $('epoch').dataset.epoch = String(report.epoch);
+  setText($('step-count'), fmtCount(report.steps));
+  setText($('steps-per-sec'), fmtCount(Math.max(0, stepsPerSecond)));
 }
 
 function updateRate(steps) {
@@ -215,8 +245,12 @@ function updateRate(steps) {
   rate.push([now, steps]);
   while (rate.length > 2 && now - rate[0][0] > 1500) rate.shift();
   const [t0, s0] = rate[0];
-  const perSec = now > t0 ? ((steps - s0) * 1000) / (now - t0) : 0;
-  $('steps-per-sec').textContent = fmtCount(Math.max(0, perSec));
+  stepsPerSecond = now > t0 ? ((steps - s0) * 1000) / (now - t0) : 0;
+}
+
+/** Writes a read-out only when it changed: an unchanged text costs no style or layout work. */
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
 }
 
 function setPlaying(on) {
@@ -419,16 +453,10 @@ function download(name, text) {
 }
 
 // ---------- legend ----------
+/** The colour bar: a CSS gradient (a canvas would be one more compositor layer). */
 function drawLegend() {
-  const c = $('legend');
-  const ctx = c.getContext('2d');
-  const g = ctx.createLinearGradient(0, 0, c.width, 0);
   const rc = options.regression_colors;
-  g.addColorStop(0, rc.negative);
-  g.addColorStop(0.5, rc.zero);
-  g.addColorStop(1, rc.positive);
-  ctx.fillStyle = g;
-  ctx.fillRect(0, 0, c.width, c.height);
+  $('legend').style.background = `linear-gradient(to right, ${rc.negative}, ${rc.zero}, ${rc.positive})`;
 }
 
 /** Binary: the orange–blue bar with the two class names; K classes: one chip per class. */

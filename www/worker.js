@@ -53,6 +53,7 @@ function frame(batches) {
   const msg = { type: 'frame', report, error, playing };
   const transfer = [];
   const hasPlane = state && state.has_plane;
+  const images = state && state.image_side;
   if (pendingStructure) {
     msg.snapshot = parse(pg.network_json());
     msg.describe = describe();
@@ -67,6 +68,14 @@ function frame(batches) {
         transfer.push(msg.features.rgba.buffer);
       } catch (err) {
         msg.features = null;
+      }
+    }
+    if (images) {
+      try {
+        msg.gallery = { side: state.image_side, rgba: pg.render_gallery() };
+        transfer.push(msg.gallery.rgba.buffer);
+      } catch (err) {
+        msg.gallery = null;
       }
     }
     pendingStatic = false;
@@ -84,6 +93,10 @@ function frame(batches) {
     }
   }
   if (state && state.task !== 'regression') msg.confusion = parse(pg.confusion_json());
+  if (images) {
+    msg.guesses = pg.gallery_guesses();
+    transfer.push(msg.guesses.buffer);
+  }
   const len = pg.history_len();
   if (len < historySent) historySent = 0;
   msg.historyFrom = historySent;

@@ -22,6 +22,9 @@ pub const MAX_STEP_BATCHES: usize = 100_000;
 pub const HISTORY_STRIDE: usize = 6;
 /// A two-column CSV file is mapped onto the plane so that each column spans [-PLANE_FIT, PLANE_FIT].
 pub const PLANE_FIT: f32 = 5.0;
+/// Test images of each class in the gallery the page shows for image data (digits, MNIST): with
+/// ten digits, forty images, enough to watch the network learn without scrolling.
+pub const GALLERY_PER_CLASS: usize = 4;
 
 /// Where the points come from.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,6 +63,90 @@ struct Prepared {
     train_points: Vec<f32>,
     test_points: Vec<f32>,
     value_scale: f32,
+    /// A few test images to show with the network's answers (image data sets only).
+    gallery: Option<Gallery>,
+}
+
+/// A fixed pick of test images of an image data set, in the order the page shows them: the
+/// first test image of each class, then the second of each, and so on.
+#[derive(Clone, Debug, PartialEq)]
+struct Gallery {
+    /// Side of the square images in pixels.
+    side: usize,
+    /// The images as the network sees them: one row of side² values in [0, 1] (1 = full ink)
+    /// per image.
+    x: Vec<f32>,
+    /// True class of each image.
+    truth: Vec<usize>,
+}
+
+impl Gallery {
+    /// Up to `per_class` test images of each class, classes taken in turn. `x` holds the test
+    /// inputs (rows of side² pixels), `labels` their classes.
+    fn pick(
+        side: usize,
+        x: &Array2<f32>,
+        labels: &[usize],
+        classes: usize,
+        per_class: usize,
+    ) -> Gallery {
+        let mut by_class = vec![Vec::new(); classes];
+        for (i, &label) in labels.iter().enumerate() {
+            if let Some(rows) = by_class.get_mut(label).filter(|r| r.len() < per_class) {
+                rows.push(i);
+            }
+        }
+        let order: Vec<usize> = (0..per_class)
+            .flat_map(|round| {
+                by_class
+                    .iter()
+                    .filter_map(move |rows| rows.get(round).copied())
+            })
+            .collect();
+        Gallery {
+            side,
+            x: order.iter().flat_map(|&i| x.row(i).to_vec()).collect(),
+            truth: order.iter().map(|&i| labels[i]).collect(),
+        }
+    }
+}
+
+/// One gallery image and the network's answer to it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct GalleryGuess {
+    /// The class the image belongs to.
+    pub truth: usize,
+    /// The class the network gives it (the largest output; for one output, output ≥ 0.5).
+    pub predicted: usize,
+    /// The network's output for `predicted`, its probability with the usual heads (NaN when
+    /// the outputs are not finite).
+    pub confidence: f32,
+}
+
+impl GalleryGuess {
+    /// Reads one row of network outputs.
+    fn from_output(out: &[f32], truth: usize) -> GalleryGuess {
+        let (predicted, confidence) = match out {
+            [p] if *p >= 0.5 => (1, *p),
+            [p] => (0, 1.0 - *p),
+            _ => out
+                .iter()
+                .copied()
+                .enumerate()
+                .fold((0, f32::NAN), |(k, best), (i, v)| {
+                    if v > best || best.is_nan() && !v.is_nan() {
+                        (i, v)
+                    } else {
+                        (k, best)
+                    }
+                }),
+        };
+        GalleryGuess {
+            truth,
+            predicted,
+            confidence,
+        }
+    }
 }
 
 impl Prepared {
@@ -147,6 +234,17 @@ fn prepare(config: &PlaygroundConfig, source: &DataSource) -> Result<Prepared, N
     } else {
         (Vec::new(), Vec::new())
     };
+    let x_test = expand(&test)?;
+    let image_side = match source {
+        DataSource::Generated => crate::data::builtin::image_side(config.data.dataset),
+        _ => None,
+    };
+    let gallery = match (image_side, test.labels(), test.class_names()) {
+        (Some(side), Some(labels), Some(names)) if x_test.ncols() == side * side => Some(
+            Gallery::pick(side, &x_test, labels, names.len(), GALLERY_PER_CLASS),
+        ),
+        _ => None,
+    };
     Ok(Prepared {
         task,
         class_names: base
@@ -156,12 +254,13 @@ fn prepare(config: &PlaygroundConfig, source: &DataSource) -> Result<Prepared, N
         feature_names,
         x_train: expand(&train)?,
         y_train: train.target_matrix(),
-        x_test: expand(&test)?,
+        x_test,
         y_test: test.target_matrix(),
         input,
         train_points,
         test_points,
         value_scale,
+        gallery,
     })
 }
 
@@ -275,6 +374,9 @@ pub struct SessionState {
     pub metric: Metric,
     /// Regression values are coloured as value / value_scale on the −1…+1 map (1 for classes).
     pub value_scale: f32,
+    /// Side in pixels of the square images of an image data set (8 for digits, 28 for MNIST),
+    /// which the page shows as a gallery of test images; `None` for other data.
+    pub image_side: Option<usize>,
     pub steps: u64,
     pub epoch: f64,
     pub diverged: Option<String>,
@@ -371,6 +473,7 @@ impl RunState {
 struct Eval {
     ws_train: Workspace,
     ws_test: Workspace,
+    ws_gallery: Workspace,
     scratch: Vec<f32>,
 }
 
@@ -825,6 +928,7 @@ impl Playground {
             loss: loss.to_string(),
             metric: self.metric(),
             value_scale: self.data.value_scale,
+            image_side: self.data.gallery.as_ref().map(|g| g.side),
             steps: self.run.steps,
             epoch: self.run.epoch(self.data.x_train.nrows()),
             diverged: self.run.diverged.clone(),
@@ -904,6 +1008,40 @@ impl Playground {
             "feature thumbnail resolution",
         )?;
         self.renderer.features(&self.data.input, res, out);
+        Ok(())
+    }
+
+    /// The network's answers on the gallery's test images (see [`GALLERY_PER_CLASS`]), in the
+    /// order of [`Playground::render_gallery`]; empty for data that are not images.
+    pub fn gallery_guesses(&mut self) -> Vec<GalleryGuess> {
+        let Some(gallery) = &self.data.gallery else {
+            return Vec::new();
+        };
+        let rows = gallery.truth.len();
+        if rows == 0 {
+            return Vec::new();
+        }
+        self.net
+            .forward(&gallery.x, rows, &mut self.eval.ws_gallery);
+        self.eval
+            .ws_gallery
+            .output()
+            .chunks_exact(self.net.out_dim())
+            .zip(&gallery.truth)
+            .map(|(out, &truth)| GalleryGuess::from_output(out, truth))
+            .collect()
+    }
+
+    /// The gallery's test images as RGBA pixels into `out` (resized): side × side each (side in
+    /// [`SessionState::image_side`]), stacked in the order of [`Playground::gallery_guesses`],
+    /// dark ink on white.
+    pub fn render_gallery(&self, out: &mut Vec<u8>) -> Result<(), NnError> {
+        let Some(gallery) = &self.data.gallery else {
+            return Err(NnError::Config(
+                "this data is not a set of images: there is no gallery to draw".into(),
+            ));
+        };
+        render::ink_images(&gallery.x, out);
         Ok(())
     }
 
@@ -1042,5 +1180,104 @@ impl Playground {
     /// Back to the data set named in the config.
     pub fn use_generated(&mut self) -> Result<ConfigChange, NnError> {
         self.set_source(DataSource::Generated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(query: &str) -> Playground {
+        Playground::from_query(query).expect("valid query")
+    }
+
+    fn correct(guesses: &[GalleryGuess]) -> usize {
+        guesses.iter().filter(|g| g.predicted == g.truth).count()
+    }
+
+    #[test]
+    fn digits_show_four_test_images_of_each_digit_in_turn() {
+        let mut pg = session("dataset=digits&layers=8");
+        assert_eq!(pg.state().image_side, Some(8));
+        let guesses = pg.gallery_guesses();
+        let truth: Vec<usize> = guesses.iter().map(|g| g.truth).collect();
+        let expected: Vec<usize> = (0..GALLERY_PER_CLASS).flat_map(|_| 0..10).collect();
+        assert_eq!(truth, expected);
+        assert!(guesses.iter().all(|g| g.predicted < 10));
+        assert!(guesses.iter().all(|g| (0.0..=1.0).contains(&g.confidence)));
+
+        // The images are the test rows themselves: the first gallery image is the first test
+        // image of class 0.
+        let gallery = pg.data.gallery.clone().expect("digits have a gallery");
+        let first = (0..pg.data.y_test.nrows())
+            .find(|&i| pg.data.y_test[[i, 0]] == 1.0)
+            .expect("a test zero");
+        assert_eq!(
+            &gallery.x[..64],
+            pg.data.x_test.row(first).as_slice().unwrap()
+        );
+
+        let mut rgba = Vec::new();
+        pg.render_gallery(&mut rgba).unwrap();
+        assert_eq!(rgba.len(), 40 * 8 * 8 * 4);
+        // Blank paper is white, full ink is the ink colour, and an 8 × 8 digit has both.
+        let pixel = |i: usize| &rgba[i * 4..i * 4 + 4];
+        let blank = gallery.x.iter().position(|&v| v == 0.0).unwrap();
+        let inked = gallery.x.iter().position(|&v| v == 1.0).unwrap();
+        assert_eq!(pixel(blank), &[255, 255, 255, 255]);
+        assert_eq!(
+            pixel(inked),
+            &[render::INK[0], render::INK[1], render::INK[2], 255]
+        );
+    }
+
+    #[test]
+    fn the_gallery_guesses_improve_with_training_and_match_the_network() {
+        let mut pg = session("dataset=digits&layers=32&act=relu&opt=adam&lr=0.01&batch=16");
+        let before = correct(&pg.gallery_guesses());
+        let per_epoch = pg.state().n_train.div_ceil(16);
+        pg.step(5 * per_epoch).unwrap();
+        let guesses = pg.gallery_guesses();
+        let after = correct(&guesses);
+        assert!(after >= 32, "only {after} of 40 right after 5 epochs");
+        assert!(
+            after > before + 10,
+            "{before} right before training, {after} after"
+        );
+        // Each guess is the largest output of the network on that image.
+        let gallery = pg.data.gallery.clone().unwrap();
+        for (k, guess) in guesses.iter().enumerate() {
+            let mut ws = Workspace::default();
+            pg.net.forward(&gallery.x[k * 64..(k + 1) * 64], 1, &mut ws);
+            let out = ws.output();
+            let best = (0..out.len()).fold(0, |b, i| if out[i] > out[b] { i } else { b });
+            assert_eq!(guess.predicted, best);
+            assert!((guess.confidence - out[best]).abs() < 1e-6);
+        }
+    }
+
+    #[test]
+    fn data_that_are_not_images_have_no_gallery() {
+        for query in ["dataset=circle", "dataset=iris"] {
+            let mut pg = session(query);
+            assert_eq!(pg.state().image_side, None, "{query}");
+            assert!(pg.gallery_guesses().is_empty(), "{query}");
+            assert!(
+                matches!(pg.render_gallery(&mut Vec::new()), Err(NnError::Config(_))),
+                "{query}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_output_guesses_by_the_half_way_mark() {
+        let guess = GalleryGuess::from_output(&[0.8], 1);
+        assert_eq!(guess.predicted, 1);
+        assert!((guess.confidence - 0.8).abs() < 1e-6);
+        let guess = GalleryGuess::from_output(&[0.25], 1);
+        assert_eq!(guess.predicted, 0);
+        assert!((guess.confidence - 0.75).abs() < 1e-6);
+        let guess = GalleryGuess::from_output(&[f32::NAN, 0.1, 0.7, 0.2], 2);
+        assert_eq!(guess.predicted, 2);
     }
 }

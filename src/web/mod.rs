@@ -199,6 +199,26 @@ impl WasmPlayground {
         Ok(Uint8Array::from(self.features.as_slice()))
     }
 
+    /// The gallery's test images (image data sets only): side·side·4 RGBA bytes each, stacked
+    /// (side is `image_side` in `state_json()`). A copy.
+    pub fn render_gallery(&self) -> Result<Uint8Array, JsError> {
+        let mut rgba = Vec::new();
+        self.inner.render_gallery(&mut rgba).map_err(js_err)?;
+        Ok(Uint8Array::from(rgba.as_slice()))
+    }
+
+    /// The network's answers on the gallery images, stride 3: true class, predicted class, the
+    /// output for the predicted class. Empty for data that are not images.
+    pub fn gallery_guesses(&mut self) -> Float32Array {
+        let flat: Vec<f32> = self
+            .inner
+            .gallery_guesses()
+            .iter()
+            .flat_map(|g| [g.truth as f32, g.predicted as f32, g.confidence])
+            .collect();
+        Float32Array::from(flat.as_slice())
+    }
+
     /// Training points, stride 3: x1, x2, class index or value.
     pub fn train_points(&self) -> Float32Array {
         Float32Array::from(self.inner.train_points())

@@ -12,7 +12,7 @@ after(async () => {
   await pg?.close();
 });
 
-const hiddenNeurons = (page) => page.$$eval('.node.neuron:not(.output)', (n) => n.length);
+const hiddenNeurons = (page) => page.$eval('#network', (n) => Number(n.dataset.neurons));
 const param = (page, key) => new URL(page.url()).searchParams.get(key);
 
 test('controls change the model, the URL and the drawing', async () => {
@@ -71,21 +71,16 @@ test('controls change the model, the URL and the drawing', async () => {
 test('hovering a link shows its weight and clicking edits it', async () => {
   const page = await pg.open('dataset=circle&layers=2&act=tanh');
   const box = await page.locator('#links').boundingBox();
-  // Find a point on a link by scanning the canvas for coloured pixels between the columns.
-  const spot = await page.$eval('#links', (c) => {
-    const ctx = c.getContext('2d');
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    const dpr = c.width / c.getBoundingClientRect().width;
-    const x = Math.round(c.width * 0.3);
-    let best = null;
-    let bestA = 0;
-    for (let y = 0; y < c.height; y++) {
-      const a = d[(y * c.width + x) * 4 + 3];
-      if (a > bestA) { bestA = a; best = y; }
-    }
-    return best == null ? null : { x: x / dpr, y: best / dpr };
+  // The link canvas belongs to its painting worker: wait until it has painted the links, then
+  // take the middle of the strongest link from the first layer (the curve passes through the
+  // midpoint of its two ends).
+  await until(async () => page.evaluate(() => window.nnplay.network.linkLayer.drawn > 0));
+  const spot = await page.evaluate(() => {
+    const n = window.nnplay.network;
+    const first = n.linkGeom.filter((k) => k.l === 0);
+    const k = first.reduce((a, b) => (Math.abs(n.valueOf(b)) > Math.abs(n.valueOf(a)) ? b : a));
+    return { x: (k.x0 + k.x1) / 2, y: (k.y0 + k.y1) / 2 };
   });
-  assert.ok(spot, 'no link drawn');
   await page.mouse.move(box.x + spot.x, box.y + spot.y);
   await page.waitForSelector('#tooltip:not([hidden])');
   const text = await page.textContent('#tooltip');

@@ -18,13 +18,19 @@ test('the default page loads cleanly and draws the decision boundary', async () 
   const boundary = await canvasPixels(page, '#boundary');
   assert.ok(boundary.width >= 100 && boundary.height >= 100, `boundary is ${boundary.width}×${boundary.height}`);
   assert.ok(distinctColours(boundary) > 1, 'the boundary canvas is a single colour');
-  // Every hidden neuron has a thumbnail with more than one colour.
-  const neurons = await page.$$eval('.node.neuron:not(.output)', (nodes) => nodes.map((c) => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set();
-    for (let i = 0; i < d.length; i += 4) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
-    return seen.size;
-  }));
+  // Every hidden neuron has a thumbnail with more than one colour (inside its 1-pixel frame).
+  const neurons = await page.evaluate(() => {
+    const n = window.nnplay.network;
+    const ctx = n.canvas.getContext('2d');
+    const hidden = n.neuronNodes.filter(({ l }) => l < n.snapshot.layers.length - 1);
+    return hidden.map(({ pos }) => {
+      const s = Math.round(pos.w * n.dpr) - 4;
+      const d = ctx.getImageData(Math.round(pos.x * n.dpr) + 2, Math.round(pos.y * n.dpr) + 2, s, s).data;
+      const seen = new Set();
+      for (let i = 0; i < d.length; i += 4) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+      return seen.size;
+    });
+  });
   assert.ok(neurons.length >= 1, 'no neuron thumbnails');
   assert.ok(neurons.every((n) => n > 1), `flat thumbnails: ${neurons}`);
   // The URL holds the canonical configuration written by Rust.

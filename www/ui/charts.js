@@ -2,9 +2,13 @@
 // thread), the hover read-out under them, and the confusion matrix as a shaded table.
 import { el } from './tooltip.js';
 import { fmtLoss, fmtMetric, fmtCount } from './format.js';
+import { Pacer } from './pace.js';
 
 const STRIDE = 6; // [steps, epoch, train_loss, test_loss, train_metric, test_metric]
-const REDRAW_MS = 120; // redraw the chart at most this often while training
+// The chart is redrawn at most this often while training: plotters measures every label by
+// laying out a span in the page, which is too slow to repeat at 60 frames per second.
+const REDRAW_MS = 250;
+const CONFUSION_MS = 300; // the confusion table is rebuilt at most this often
 
 export class LossChart {
   constructor({ draw }) {
@@ -15,8 +19,7 @@ export class LossChart {
     this.rows = 0;
     this.logScale = false;
     this.hoverEpoch = undefined;
-    this.lastDraw = 0;
-    this.pending = false;
+    this.pacer = new Pacer(REDRAW_MS, () => this.paint());
     this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
     this.canvas.addEventListener('mouseleave', () => {
       this.hoverEpoch = undefined;
@@ -60,20 +63,14 @@ export class LossChart {
     this.redraw(true);
   }
 
-  /** Redraws now if forced, otherwise at most every REDRAW_MS. */
+  /** Redraws now if forced (the user's doing), otherwise soon and at most every REDRAW_MS. */
   redraw(force) {
-    const now = performance.now();
-    if (!force && now - this.lastDraw < REDRAW_MS) {
-      if (!this.pending) {
-        this.pending = true;
-        setTimeout(() => {
-          this.pending = false;
-          this.redraw(true);
-        }, REDRAW_MS);
-      }
-      return;
-    }
-    this.lastDraw = now;
+    if (force) this.pacer.now();
+    else this.pacer.request();
+  }
+
+  /** Draws the history with plotters (through the wasm module on this thread). */
+  paint() {
     try {
       this.draw(this.canvas, this.history.subarray(0, this.rows * STRIDE), this.logScale, this.hoverEpoch);
     } catch (err) {
@@ -119,12 +116,14 @@ export class ConfusionView {
     this.select.addEventListener('change', () => this.render());
     this.data = null;
     this.key = '';
+    this.pacer = new Pacer(CONFUSION_MS, () => this.render());
   }
 
+  /** New counts (every frame while training): the table follows at most every CONFUSION_MS. */
   set(confusion) {
     this.data = confusion;
     this.wrap.hidden = !confusion;
-    this.render();
+    if (confusion) this.pacer.request();
   }
 
   render() {
@@ -157,8 +156,12 @@ export class ConfusionView {
 
 /** Writes the loss and metric numbers of a step report into the score board. */
 export function showScores(report, metric) {
-  document.getElementById('test-loss').textContent = fmtLoss(report.test_loss);
-  document.getElementById('train-loss').textContent = fmtLoss(report.train_loss);
-  document.getElementById('test-metric').textContent = fmtMetric(report.test_metric, metric);
-  document.getElementById('train-metric').textContent = fmtMetric(report.train_metric, metric);
+  const put = (id, text) => {
+    const node = document.getElementById(id);
+    if (node.textContent !== text) node.textContent = text;
+  };
+  put('test-loss', fmtLoss(report.test_loss));
+  put('train-loss', fmtLoss(report.train_loss));
+  put('test-metric', fmtMetric(report.test_metric, metric));
+  put('train-metric', fmtMetric(report.train_metric, metric));
 }

@@ -1,16 +1,107 @@
 // The network drawn as a graph: input features, every hidden neuron and the outputs as small
-// thumbnails (images rendered in Rust, blitted from one atlas canvas), links on one canvas whose
-// colour is the weight's sign and width its size. Hovering a link shows its exact weight, a
-// click edits it; clicking a feature switches it on or off; clicking a neuron edits its bias.
+// thumbnails (images rendered in Rust), and the links between them, whose colour is the weight's
+// sign and width its size. Hovering a link shows its exact weight, a click edits it; clicking a
+// feature switches it on or off; clicking a neuron edits its bias.
+//
+// Built for a browser that rasterises and composites on the CPU: the links on their own canvas,
+// painted by links-worker.js (off this thread) a few times per second; every neuron thumbnail,
+// bias square and the hovered link or neuron written as pixels into one canvas; elements only
+// for the few inputs and the layer controls. Neurons are found under the pointer by position:
+// an element (or a canvas) per neuron makes the browser lay out, hit-test and composite
+// hundreds of boxes on every frame.
 import { editNumber, el, hideTip, showTip } from './tooltip.js';
 import { fmtWeight } from './format.js';
+import { DENSE_LINKS, curve, linkValue, packLinks, paint } from './links.js';
+import { Pacer } from './pace.js';
 
 const HEAD_H = 60; // room for the per-layer +/− buttons and activation menus
 const LEFT = 64; // room for the feature names
 const MAX_INPUT_NODES = 16; // wider inputs (digit pixels) are drawn as one block
-const DENSE_LINKS = 600; // above this many links, hairlines (see drawLinks)
-const MAX_DRAWN = 2500; // links drawn at most, the strongest
-const DENSE_MS = 150; // large graphs redraw their links at most this often while training
+// Shortest time between two repaints while training. Links change slowly and cost most; large
+// graphs wait longer. The thumbnails follow the training more closely.
+const LINKS_MS = 100;
+const DENSE_MS = 150;
+const NODES_MS = 50;
+const OFF_ALPHA = 0.28; // switched-off features are drawn faded
+
+/**
+ * The link canvas and whoever paints it: a worker holding it as an OffscreenCanvas where the
+ * browser allows, otherwise this thread. Weights go out one set at a time (the worker says when
+ * it has painted), at most every LINKS_MS (DENSE_MS for large graphs), so slow rasterising
+ * never queues up.
+ */
+class LinkLayer {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.worker = null;
+    this.layout = null;
+    this.pending = null; // newest weights not sent yet
+    this.busy = false; // the worker is painting
+    this.last = -Infinity; // when weights were last sent
+    this.timer = 0;
+    this.drawn = 0; // links on the canvas, for the tests
+    if (typeof canvas.transferControlToOffscreen === 'function' && typeof OffscreenCanvas !== 'undefined') {
+      try {
+        const offscreen = canvas.transferControlToOffscreen();
+        this.worker = new Worker(new URL('./links-worker.js', import.meta.url), { type: 'module' });
+        this.worker.postMessage({ type: 'canvas', canvas: offscreen }, [offscreen]);
+        this.worker.onmessage = ({ data }) => {
+          this.busy = false;
+          this.drawn = data.count;
+          this.flush();
+        };
+      } catch (err) {
+        // The canvas stays with this thread; a canvas already transferred cannot be drawn here.
+        this.worker = null;
+      }
+    }
+  }
+
+  /** New geometry (`packLinks` plus the size, pixel ratio and colours). */
+  setLayout(layout) {
+    this.layout = layout;
+    if (this.worker) {
+      this.worker.postMessage({ type: 'layout', layout });
+    } else {
+      this.canvas.width = Math.max(1, Math.round(layout.W * layout.dpr));
+      this.canvas.height = Math.max(1, Math.round(layout.H * layout.dpr));
+    }
+  }
+
+  /** Paints `params` soon (at once with `now`, for a new layout or an edit). */
+  draw(params, { now = false } = {}) {
+    if (!this.layout || !params) return;
+    this.pending = params;
+    this.flush(now);
+  }
+
+  flush(now = false) {
+    if (!this.pending || this.busy) return;
+    const pause = this.layout.index.length > DENSE_LINKS ? DENSE_MS : LINKS_MS;
+    const wait = now ? 0 : pause - (performance.now() - this.last);
+    if (wait > 0) {
+      if (!this.timer) {
+        this.timer = setTimeout(() => {
+          this.timer = 0;
+          this.flush(true);
+        }, wait);
+      }
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = 0;
+    const params = this.pending;
+    this.pending = null;
+    this.last = performance.now();
+    if (this.worker) {
+      this.busy = true;
+      // A copy: the page keeps its weights for the tooltips.
+      this.worker.postMessage({ type: 'params', params: params.slice() });
+    } else {
+      this.drawn = paint(this.canvas.getContext('2d'), this.layout, params);
+    }
+  }
+}
 
 export class NetworkView {
   /**
@@ -23,24 +114,31 @@ export class NetworkView {
     this.onAction = onAction;
     this.root = document.getElementById('network');
     this.links = document.getElementById('links');
+    this.canvas = document.getElementById('node-canvas');
     this.nodesEl = document.getElementById('nodes');
     this.headsEl = document.getElementById('layer-heads');
-    this.atlas = document.createElement('canvas');
-    this.featureAtlas = document.createElement('canvas');
+    this.linkLayer = new LinkLayer(this.links);
+    this.atlas = null; // { pixels, res, count }: the neuron images from the worker, stacked
+    this.image = null; // ImageData the size of the node canvas, reused
+    this.inputLayer = null; // the input thumbnails' pixels, painted once per layout
+    this.catalogAtlas = null; // { pixels, res, row: token → row }
+    this.liveAtlas = null; // { pixels, res, count }: this data's inputs, for non-toggleable ones
     this.layout = null;
     this.params = null;
     this.snapshot = null;
     this.hoverLink = null;
+    this.hoverNeuron = -1;
     this.linkGeom = [];
+    this.nodes = new Pacer(NODES_MS, () => this.draw());
     this.colors = { pos: '#0072b2', neg: '#e69f00' };
-    this.links.addEventListener('mousemove', (e) => this.onLinkHover(e));
+    // The link canvas lies under everything else in the graph and takes its pointer events.
+    this.links.addEventListener('mousemove', (e) => this.onPointerMove(e));
     this.links.addEventListener('mouseleave', () => {
-      this.hoverLink = null;
+      this.setHover(-1, null);
       this.hoverAt = null;
       hideTip();
-      this.drawLinks();
     });
-    this.links.addEventListener('click', (e) => this.onLinkClick(e));
+    this.links.addEventListener('click', (e) => this.onClick(e));
     new ResizeObserver(() => this.relayout()).observe(this.root);
   }
 
@@ -50,7 +148,15 @@ export class NetworkView {
 
   /** Feature images for every possible feature (token → ImageData), rendered once in Rust. */
   setFeatureCatalog(catalog) {
-    this.catalog = catalog;
+    const tokens = Object.keys(catalog);
+    const res = tokens.length ? catalog[tokens[0]].width : 0;
+    const pixels = new Uint8ClampedArray(res * res * 4 * tokens.length);
+    const row = {};
+    tokens.forEach((t, i) => {
+      pixels.set(catalog[t].data, i * res * res * 4);
+      row[t] = i;
+    });
+    this.catalogAtlas = { pixels, res, row };
     this.relayout();
   }
 
@@ -63,7 +169,8 @@ export class NetworkView {
     this.state = state;
     this.selected = selected;
     this.actList = actList;
-    this.params = null;
+    this.params = flatParams(snapshot);
+    this.atlas = null; // the images of the old structure no longer match
     this.relayout();
   }
 
@@ -75,8 +182,10 @@ export class NetworkView {
     const H = this.root.clientHeight;
     if (W === 0 || H === 0) return;
     const dpr = window.devicePixelRatio || 1;
-    this.links.width = Math.round(W * dpr);
-    this.links.height = Math.round(H * dpr);
+    this.canvas.width = Math.round(W * dpr);
+    this.canvas.height = Math.round(H * dpr);
+    this.image = new ImageData(this.canvas.width, this.canvas.height);
+    this.inputLayer = null;
     this.dpr = dpr;
 
     // Inputs: every playground feature (toggleable) for 2-D generated or drawn data, the input
@@ -116,25 +225,30 @@ export class NetworkView {
       const nodeH = isBlock ? Math.min(avail, 12 * (40 + 12)) : size;
       const nodes = [];
       // Centre narrow columns on the widest one so the graph reads left to right.
-      const x = xOf(c) + (maxSize - size) / 2;
+      // Whole pixels, so the thumbnails painted underneath line up with the elements' frames.
+      const x = Math.round(xOf(c) + (maxSize - size) / 2);
       for (let i = 0; i < n; i++) nodes.push({ x, y: HEAD_H + i * (size + gap), w: size, h: nodeH });
       columns.push(nodes);
     }
     this.layout = { inputs, columns, toggleable, W, H };
-    this.linkGeom = [];
+    this.linkGeom = this.linkList();
     this.hoverLink = null;
+    this.hoverNeuron = -1;
+    const first = layers[0];
+    const block = first ? { offset: first.offset, inDim: first.in_dim, outDim: first.out_dim } : null;
+    this.linkLayer.setLayout({ W, H, dpr, colors: this.colors, ...packLinks(this.linkGeom, block) });
+    this.linkLayer.draw(this.params, { now: true });
     this.buildNodes();
     this.buildHeads();
-    this.drawLinks();
+    this.nodes.now();
   }
 
   buildNodes() {
     const { inputs, columns } = this.layout;
     const { layers } = this.snapshot;
     const frag = document.createDocumentFragment();
-    this.nodeCanvases = [];
-    this.featureCanvases = [];
-    this.biasEls = [];
+    this.inputNodes = [];
+    this.neuronNodes = [];
     inputs.forEach((inp, i) => {
       const pos = columns[0][i];
       if (inp.kind === 'block') {
@@ -143,9 +257,8 @@ export class NetworkView {
         frag.append(box);
         return;
       }
-      const c = el('canvas', {
+      const node = el('div', {
         class: `node feature${inp.on ? '' : ' off'}`,
-        width: 32, height: 32,
         style: `left:${pos.x}px;top:${pos.y}px;width:${pos.w}px;height:${pos.w}px`,
         'data-token': inp.token || '',
         'aria-label': inp.label,
@@ -153,41 +266,19 @@ export class NetworkView {
         'aria-checked': inp.kind === 'feature' ? String(inp.on) : false,
       });
       if (inp.kind === 'feature') {
-        c.addEventListener('click', () => this.onAction({ type: 'feature', token: inp.token, on: !inp.on }));
+        node.addEventListener('click', () => this.onAction({ type: 'feature', token: inp.token, on: !inp.on }));
       }
-      c.addEventListener('mousemove', (e) => this.tipInput(e, inp, c));
-      c.addEventListener('mouseleave', hideTip);
+      node.addEventListener('mousemove', (e) => this.tipInput(e, inp));
+      node.addEventListener('mouseleave', hideTip);
       const label = el('span', { class: 'node-label', style: `left:${pos.x}px;top:${pos.y + pos.w / 2}px` }, inp.label);
-      frag.append(c, label);
-      this.featureCanvases.push({ canvas: c, input: inp });
+      frag.append(node, label);
+      this.inputNodes.push({ input: inp, pos });
     });
     layers.forEach((layer, l) => {
-      const isOutput = l === layers.length - 1;
-      for (let u = 0; u < layer.out_dim; u++) {
-        const pos = columns[l + 1][u];
-        const c = el('canvas', {
-          class: `node neuron${isOutput ? ' output' : ''}`,
-          width: 32, height: 32,
-          style: `left:${pos.x}px;top:${pos.y}px;width:${pos.w}px;height:${pos.w}px`,
-          'data-layer': l, 'data-unit': u,
-          'aria-label': isOutput ? `output ${u + 1}` : `layer ${l + 1} neuron ${u + 1}`,
-        });
-        c.addEventListener('mousemove', (e) => this.tipNeuron(e, l, u, c));
-        c.addEventListener('mouseleave', hideTip);
-        c.addEventListener('click', (e) => {
-          const b = this.biasOf(l, u);
-          editNumber(e.clientX, e.clientY, `Bias of ${isOutput ? 'output' : `layer ${l + 1}`} neuron ${u + 1}`, b, (value) =>
-            this.onAction({ type: 'bias', layer: l, unit: u, value }));
-        });
-        frag.append(c);
-        this.nodeCanvases.push(c);
-      }
+      for (let u = 0; u < layer.out_dim; u++) this.neuronNodes.push({ l, u, pos: columns[l + 1][u] });
     });
     this.nodesEl.replaceChildren(frag);
-    this.root.dataset.neurons = String(this.nodeCanvases.length - (layers.at(-1)?.out_dim || 0));
-    this.drawFeatureImages();
-    if (this.lastNeurons) this.drawNeurons(this.lastNeurons);
-    else this.paintNodesFromBias();
+    this.root.dataset.neurons = String(this.neuronNodes.length - (layers.at(-1)?.out_dim || 0));
   }
 
   buildHeads() {
@@ -196,6 +287,9 @@ export class NetworkView {
     const limits = this.options.limits;
     const hiddenActs = this.options.activations.filter((a) => a.hidden);
     const frag = document.createDocumentFragment();
+    // Narrow columns (many layers, small screens) get shorter heads that do not run together.
+    const spacing = columns.length > 1 ? columns[1][0].x - columns[0][0].x : Infinity;
+    const narrow = spacing < 84;
     layers.forEach((layer, l) => {
       const isOutput = l === layers.length - 1;
       const x = columns[l + 1][0].x + columns[l + 1][0].w / 2;
@@ -211,6 +305,7 @@ export class NetworkView {
       minus.addEventListener('click', () => this.onAction({ type: 'units', layer: l, delta: -1 }));
       plus.addEventListener('click', () => this.onAction({ type: 'units', layer: l, delta: +1 }));
       const select = el('select', { title: `Activation of hidden layer ${l + 1}`, 'aria-label': `activation of layer ${l + 1}` });
+      if (narrow) select.style.maxWidth = `${Math.max(40, Math.floor(spacing) - 14)}px`;
       const current = this.actList[l] || layer.activation;
       let found = false;
       for (const a of hiddenActs) {
@@ -223,36 +318,27 @@ export class NetworkView {
       }
       if (!found) select.append(el('option', { value: current, selected: true }, current));
       select.addEventListener('change', () => this.onAction({ type: 'activation', layer: l, token: select.value }));
+      const units = `${layer.out_dim} neuron${layer.out_dim === 1 ? '' : 's'}`;
       frag.append(el('div', { class: 'layer-head', style: `left:${x}px` },
         el('div', { class: 'pm' }, plus, minus),
-        el('span', { class: 'units' }, `${layer.out_dim} neuron${layer.out_dim === 1 ? '' : 's'}`),
+        el('span', { class: 'units', title: units }, narrow ? String(layer.out_dim) : units),
         select));
     });
     this.headsEl.replaceChildren(frag);
   }
 
-  /** Puts the feature thumbnails: the catalogue for toggleable features, live images otherwise. */
+  /** This data's own input images (`{res, rgba}` from the worker), for inputs that are not toggleable. */
   drawFeatureImages(live) {
-    if (live) this.liveFeatures = live;
-    for (const { canvas, input } of this.featureCanvases || []) {
-      const ctx = canvas.getContext('2d');
-      let img = null;
-      if (input.kind === 'feature' && this.catalog) img = this.catalog[input.token];
-      if (!img && this.liveFeatures && input.netIndex >= 0) img = this.liveFeatures[input.netIndex];
-      if (img) {
-        canvas.width = img.width;
-        canvas.height = img.height;
-        ctx.putImageData(img, 0, 0);
-      } else {
-        ctx.fillStyle = '#eef1f3';
-        ctx.fillRect(0, 0, canvas.width, canvas.height);
-      }
-    }
+    if (!live) return;
+    const { res, rgba } = live;
+    this.liveAtlas = { pixels: rgba, res, count: Math.floor(rgba.length / (res * res * 4)) };
+    this.inputLayer = null;
+    this.invalidate();
   }
 
   /**
    * Splits Rust's stacked RGBA (`res`×`res` per image, layer-major then unit) into images.
-   * Returns ImageData objects; used for the feature thumbnails that change rarely.
+   * Returns ImageData objects; used for the feature catalogue that changes rarely.
    */
   static splitImages(rgba, res) {
     const per = res * res * 4;
@@ -263,93 +349,143 @@ export class NetworkView {
     return out;
   }
 
-  /** One putImageData of every neuron image into the atlas, then one blit per node. */
+  /** Every neuron's image (`{res, rgba}` from the worker, layer-major then unit). */
   drawNeurons(neurons) {
-    this.lastNeurons = neurons;
-    if (!this.nodeCanvases || !neurons) return;
     const { res, rgba } = neurons;
     const count = Math.floor(rgba.length / (res * res * 4));
-    if (count < this.nodeCanvases.length) return; // from before a structure change
-    if (this.atlas.width !== res || this.atlas.height !== res * count) {
-      this.atlas.width = res;
-      this.atlas.height = res * count;
-    }
-    const actx = this.atlas.getContext('2d');
-    actx.putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, res * res * 4 * count), res, res * count), 0, 0);
-    this.nodeCanvases.forEach((c, k) => {
-      if (c.width !== res) {
-        c.width = res;
-        c.height = res;
-      }
-      c.getContext('2d').drawImage(this.atlas, 0, k * res, res, res, 0, 0, res, res);
-    });
+    if (!this.neuronNodes || count < this.neuronNodes.length) return; // from before a structure change
+    this.atlas = { pixels: rgba, res, count };
+    this.invalidate();
   }
 
-  /** Without a plane there are no activation maps: colour each neuron by its bias instead. */
-  paintNodesFromBias() {
-    if (!this.nodeCanvases || (this.state && this.state.has_plane)) return;
-    let k = 0;
-    this.snapshot.layers.forEach((layer, l) => {
-      for (let u = 0; u < layer.out_dim; u++, k++) {
-        const c = this.nodeCanvases[k];
-        const ctx = c.getContext('2d');
-        const b = this.biasOf(l, u);
-        ctx.fillStyle = '#f7f8f9';
-        ctx.fillRect(0, 0, c.width, c.height);
-        ctx.globalAlpha = Math.min(1, Math.abs(b));
-        ctx.fillStyle = b >= 0 ? this.colors.pos : this.colors.neg;
-        ctx.fillRect(0, 0, c.width, c.height);
-        ctx.globalAlpha = 1;
-      }
-    });
-  }
-
-  /** New parameters (every frame): redraw the links and, without a plane, the neuron colours. */
+  /** New parameters (every frame): the links (throttled for big graphs) and the bias squares. */
   setParams(params) {
     this.params = params;
-    this.drawLinks(false);
+    this.linkLayer.draw(params);
     if (this.hoverLink) this.linkTip();
-    this.paintNodesFromBias();
+    if (this.hoverNeuron >= 0 && this.hoverAt) this.tipNeuron(this.hoverNeuron);
+    this.invalidate();
+  }
+
+  /** Marks the node canvas stale: it is repainted soon, at most every NODES_MS. */
+  invalidate() {
+    this.nodes.request();
+  }
+
+  /**
+   * The node canvas: every thumbnail (or bias colour) and bias square written as pixels into one
+   * buffer and put with one putImageData, then the hovered link on top. Hundreds of scaled
+   * drawImage calls cost several milliseconds on a CPU-rasterised canvas; this costs about one.
+   */
+  draw() {
+    if (!this.layout || !this.neuronNodes || !this.image) return;
+    const { dpr, image } = this;
+    const out = { px: new Int32Array(image.data.buffer), width: image.width, height: image.height };
+    const box = (pos) => ({ x: Math.round(pos.x * dpr), y: Math.round(pos.y * dpr), w: Math.round(pos.w * dpr) });
+    // The inputs change only with the layout or the data: keep them as a ready-made background.
+    if (!this.inputLayer) {
+      out.px.fill(0);
+      for (const { input, pos } of this.inputNodes) {
+        const src = this.inputImage(input);
+        const alpha = input.on ? 255 : Math.round(OFF_ALPHA * 255);
+        if (src) blit(out, box(pos), src, alpha);
+        else fill(out, box(pos), 0xeef1f3, alpha);
+      }
+      this.inputLayer = out.px.slice();
+    } else {
+      out.px.set(this.inputLayer);
+    }
+    const atlas = this.state.has_plane && this.atlas && this.atlas.count >= this.neuronNodes.length ? this.atlas : null;
+    let maxAbs = 0.5;
+    for (const layer of this.snapshot.layers) {
+      for (let i = layer.offset, end = layer.offset + layer.in_dim * layer.out_dim; i < end; i++) maxAbs = Math.max(maxAbs, Math.abs(this.params[i]));
+    }
+    const posRgb = hexToRgb(this.colors.pos);
+    const negRgb = hexToRgb(this.colors.neg);
+    this.neuronNodes.forEach(({ l, u, pos: at }, k) => {
+      const b = this.biasOf(l, u);
+      const cell = box(at);
+      if (atlas) blit(out, cell, { pixels: atlas.pixels, res: atlas.res, row: k }, 255);
+      // Without a plane there are no activation maps: each neuron shows its bias instead.
+      else if (!this.state.has_plane) fill(out, cell, tint(b >= 0 ? posRgb : negRgb, Math.min(1, Math.abs(b))), 255);
+      else fill(out, cell, 0xf7f8f9, 255); // until the first images arrive
+      const hovered = k === this.hoverNeuron;
+      frame(out, cell, hovered ? 0x1f2a33 : 0x39464f, hovered ? 2 : 1);
+      // Bias: a small square at the neuron's lower left, coloured by sign, faded by size.
+      const s = Math.max(4, Math.round(at.w * 0.2));
+      const sq = box({ x: at.x - s - 1, y: at.y + at.w - s, w: s });
+      fill(out, sq, 0x39464f, 255);
+      fill(out, { x: sq.x + 1, y: sq.y + 1, w: sq.w - 2 }, tint(b >= 0 ? posRgb : negRgb, 0.25 + 0.75 * Math.min(1, Math.abs(b) / maxAbs)), 255);
+    });
+    const ctx = this.canvas.getContext('2d');
+    ctx.putImageData(image, 0, 0);
+    const hot = this.hoverLink;
+    if (hot) {
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.beginPath();
+      curve(ctx, hot.x0, hot.y0, hot.x1, hot.y1);
+      ctx.lineCap = 'round';
+      ctx.strokeStyle = '#1f2a33';
+      ctx.lineWidth = 5;
+      ctx.stroke();
+      ctx.strokeStyle = this.valueOf(hot) >= 0 ? this.colors.pos : this.colors.neg;
+      ctx.lineWidth = 3;
+      ctx.stroke();
+    }
+  }
+
+  /** Where an input's thumbnail comes from: the catalogue for features, else this data's images. */
+  inputImage(input) {
+    const cat = this.catalogAtlas;
+    if (input.kind === 'feature' && cat && cat.row[input.token] != null) return { pixels: cat.pixels, res: cat.res, row: cat.row[input.token] };
+    const live = this.liveAtlas;
+    if (this.state.has_plane && live && input.netIndex >= 0 && input.netIndex < live.count) return { pixels: live.pixels, res: live.res, row: input.netIndex };
+    return null;
   }
 
   weightOf(l, row, col) {
     const layer = this.snapshot.layers[l];
-    if (this.params) return this.params[layer.offset + row * layer.out_dim + col];
-    return layer.weights[row * layer.out_dim + col];
+    return this.params[layer.offset + row * layer.out_dim + col];
   }
 
   biasOf(l, u) {
     const layer = this.snapshot.layers[l];
-    if (this.params) return this.params[layer.offset + layer.in_dim * layer.out_dim + u];
-    return layer.biases[u];
+    return this.params[layer.offset + layer.in_dim * layer.out_dim + u];
   }
 
-  /** Every link's end points, computed once per layout. */
+  /** A link's weight (or a bundle's scaled mean weight), as the link canvas draws it. */
+  valueOf(k) {
+    const first = this.snapshot.layers[0];
+    return linkValue(this.params, k.param, { offset: first.offset, inDim: first.in_dim, outDim: first.out_dim });
+  }
+
+  /** Every link's end points and parameter index, computed once per layout. */
   linkList() {
     const { inputs, columns } = this.layout;
     const list = [];
     const { layers } = this.snapshot;
     layers.forEach((layer, l) => {
       const to = columns[l + 1];
+      const at = (r, u) => layer.offset + r * layer.out_dim + u;
       if (l === 0) {
         inputs.forEach((inp, i) => {
           const from = columns[0][i];
           if (inp.kind === 'block') {
             for (let u = 0; u < layer.out_dim; u++) {
-              list.push({ l, row: -1, col: u, x0: from.x + from.w + 9, y0: from.y + from.h / 2, x1: to[u].x, y1: to[u].y + to[u].w / 2 });
+              list.push({ l, row: -1, col: u, param: -1 - u, x0: from.x + from.w + 9, y0: from.y + from.h / 2, x1: to[u].x, y1: to[u].y + to[u].w / 2 });
             }
             return;
           }
           if (inp.netIndex < 0) return;
           for (let u = 0; u < layer.out_dim; u++) {
-            list.push({ l, row: inp.netIndex, col: u, x0: from.x + from.w, y0: from.y + from.w / 2, x1: to[u].x, y1: to[u].y + to[u].w / 2 });
+            list.push({ l, row: inp.netIndex, col: u, param: at(inp.netIndex, u), x0: from.x + from.w, y0: from.y + from.w / 2, x1: to[u].x, y1: to[u].y + to[u].w / 2 });
           }
         });
       } else {
         const from = columns[l];
         for (let r = 0; r < layer.in_dim; r++) {
           for (let u = 0; u < layer.out_dim; u++) {
-            list.push({ l, row: r, col: u, x0: from[r].x + from[r].w, y0: from[r].y + from[r].w / 2, x1: to[u].x, y1: to[u].y + to[u].w / 2 });
+            list.push({ l, row: r, col: u, param: at(r, u), x0: from[r].x + from[r].w, y0: from[r].y + from[r].w / 2, x1: to[u].x, y1: to[u].y + to[u].w / 2 });
           }
         }
       }
@@ -357,7 +493,7 @@ export class NetworkView {
     return list;
   }
 
-  /** Mean |w| of the weights from a block of inputs into unit `u` (image inputs). */
+  /** Mean weight from a block of inputs into unit `u` (image inputs). */
   blockWeight(l, u) {
     const layer = this.snapshot.layers[l];
     let s = 0;
@@ -365,104 +501,20 @@ export class NetworkView {
     return s / Math.max(1, layer.in_dim);
   }
 
-  /**
-   * Redraws the links: colour = sign, width and opacity = size relative to the largest weight.
-   * Large graphs are redrawn at most every DENSE_MS while training.
-   */
-  drawLinks(force = true) {
-    if (!this.layout) return;
-    const list = this.linkGeom.length && this.linkGeomFor === this.layout ? this.linkGeom : this.linkList();
-    this.linkGeom = list;
-    this.linkGeomFor = this.layout;
-    const dense = list.length > DENSE_LINKS;
-    const now = performance.now();
-    if (!force && dense && now - (this.lastLinks || 0) < DENSE_MS) {
-      // Skipped now; make sure the latest weights are drawn once things calm down.
-      clearTimeout(this.trailing);
-      this.trailing = setTimeout(() => this.drawLinks(true), DENSE_MS);
-      return;
-    }
-    clearTimeout(this.trailing);
-    this.lastLinks = now;
-    const ctx = this.links.getContext('2d');
-    const { dpr } = this;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, this.layout.W, this.layout.H);
-    // Scale widths to the largest weight so the picture stays readable as weights grow.
-    let maxAbs = 0.5;
-    const values = new Float32Array(list.length);
-    list.forEach((k, i) => {
-      const w = k.row < 0 ? this.blockWeight(k.l, k.col) * 8 : this.weightOf(k.l, k.row, k.col);
-      values[i] = w;
-      maxAbs = Math.max(maxAbs, Math.abs(w));
-    });
-    // Wide anti-aliased curves are what costs when the browser rasterises on the CPU, so big
-    // graphs draw hairlines whose opacity carries the size, and skip the faintest links.
-    const order = [];
-    list.forEach((k, i) => {
-      const mag = Math.abs(values[i]) / maxAbs;
-      if (dense && mag < 0.05) return;
-      order.push(i);
-    });
-    order.sort((a, b) => Math.abs(values[a]) - Math.abs(values[b])); // strong links on top
-    // The strongest MAX_DRAWN links are plenty to read a big graph and bound the frame's cost.
-    if (order.length > MAX_DRAWN) order.splice(0, order.length - MAX_DRAWN);
-    ctx.lineCap = 'round';
-    for (const i of order) {
-      const k = list[i];
-      const w = values[i];
-      const mag = Math.min(1, Math.abs(w) / maxAbs);
-      ctx.strokeStyle = w >= 0 ? this.colors.pos : this.colors.neg;
-      ctx.globalAlpha = dense ? 0.15 + 0.85 * mag : 0.3 + 0.7 * mag;
-      ctx.lineWidth = dense ? (mag > 0.6 ? 1 + 2.5 * (mag - 0.6) : 1) : 0.6 + 5 * mag;
-      const mx = (k.x0 + k.x1) / 2;
-      ctx.beginPath();
-      ctx.moveTo(k.x0, k.y0);
-      ctx.bezierCurveTo(mx, k.y0, mx, k.y1, k.x1, k.y1);
-      ctx.stroke();
-    }
-    const hot = this.hoverLink && list.includes(this.hoverLink) ? this.hoverLink : null;
-    if (hot) {
-      const w = values[list.indexOf(hot)];
-      const mx = (hot.x0 + hot.x1) / 2;
-      ctx.globalAlpha = 1;
-      ctx.strokeStyle = '#1f2a33';
-      ctx.lineWidth = 5;
-      ctx.beginPath();
-      ctx.moveTo(hot.x0, hot.y0);
-      ctx.bezierCurveTo(mx, hot.y0, mx, hot.y1, hot.x1, hot.y1);
-      ctx.stroke();
-      ctx.strokeStyle = w >= 0 ? this.colors.pos : this.colors.neg;
-      ctx.lineWidth = 3;
-      ctx.stroke();
-    }
-    ctx.globalAlpha = 1;
-    // Biases: a small square at each neuron's lower left, coloured by sign, faded by size.
-    const { columns } = this.layout;
-    this.snapshot.layers.forEach((layer, l) => {
-      for (let u = 0; u < layer.out_dim; u++) {
-        const p = columns[l + 1][u];
-        const size = p.w;
-        const b = this.biasOf(l, u);
-        const s = Math.max(4, Math.round(size * 0.2));
-        ctx.fillStyle = '#fff';
-        ctx.fillRect(p.x - s - 1, p.y + size - s, s, s);
-        ctx.globalAlpha = 0.25 + 0.75 * Math.min(1, Math.abs(b) / maxAbs);
-        ctx.fillStyle = b >= 0 ? this.colors.pos : this.colors.neg;
-        ctx.fillRect(p.x - s - 1, p.y + size - s, s, s);
-        ctx.globalAlpha = 1;
-        ctx.strokeStyle = '#39464f';
-        ctx.lineWidth = 0.75;
-        ctx.strokeRect(p.x - s - 1, p.y + size - s, s, s);
-      }
-    });
+  /** The pointer in the graph's CSS pixels. */
+  local(e) {
+    const r = this.links.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
   }
 
-  /** The link under the pointer (within 5 px of its curve), or null. */
-  pick(e) {
-    const r = this.links.getBoundingClientRect();
-    const x = e.clientX - r.left;
-    const y = e.clientY - r.top;
+  /** The index (in neuronNodes) of the neuron under a point, or -1. */
+  neuronAt({ x, y }) {
+    if (!this.neuronNodes) return -1;
+    return this.neuronNodes.findIndex(({ pos }) => x >= pos.x - 1 && x <= pos.x + pos.w + 1 && y >= pos.y - 1 && y <= pos.y + pos.w + 1);
+  }
+
+  /** The link near a point (within 5 px of its curve), or null. */
+  pick({ x, y }) {
     let best = null;
     let bestD = 5 * 5;
     for (const k of this.linkGeom) {
@@ -498,14 +550,43 @@ export class NetworkView {
     return { from, to };
   }
 
-  onLinkHover(e) {
-    const k = this.pick(e);
-    if (k !== this.hoverLink) {
-      this.hoverLink = k;
-      this.drawLinks();
-    }
+  /** Hovering shows a neuron's or a link's values and marks it on the node canvas at once. */
+  onPointerMove(e) {
+    if (!this.layout) return;
+    const p = this.local(e);
+    const k = this.neuronAt(p);
+    this.setHover(k, k >= 0 ? null : this.pick(p));
     this.hoverAt = { x: e.clientX, y: e.clientY };
-    this.linkTip();
+    this.links.style.cursor = k >= 0 || this.hoverLink ? 'pointer' : '';
+    if (k >= 0) this.tipNeuron(k);
+    else this.linkTip();
+  }
+
+  setHover(neuron, link) {
+    if (neuron === this.hoverNeuron && link === this.hoverLink) return;
+    this.hoverNeuron = neuron;
+    this.hoverLink = link;
+    this.nodes.now();
+  }
+
+  onClick(e) {
+    if (!this.layout) return;
+    const p = this.local(e);
+    const k = this.neuronAt(p);
+    if (k >= 0) {
+      const { l, u } = this.neuronNodes[k];
+      const isOutput = l === this.snapshot.layers.length - 1;
+      hideTip();
+      editNumber(e.clientX, e.clientY, `Bias of ${isOutput ? 'output' : `layer ${l + 1}`} neuron ${u + 1}`, Number(this.biasOf(l, u).toPrecision(6)), (value) =>
+        this.onAction({ type: 'bias', layer: l, unit: u, value }));
+      return;
+    }
+    const link = this.pick(p);
+    if (!link || link.row < 0) return;
+    const { from, to } = this.describeLink(link);
+    hideTip();
+    editNumber(e.clientX, e.clientY, `Weight ${from} → ${to}`, Number(this.weightOf(link.l, link.row, link.col).toPrecision(6)), (value) =>
+      this.onAction({ type: 'weight', layer: link.l, row: link.row, col: link.col, value }));
   }
 
   /** The tooltip of the hovered link; refreshed with every new set of weights while training. */
@@ -527,32 +608,27 @@ export class NetworkView {
     ]);
   }
 
-  onLinkClick(e) {
-    const k = this.pick(e);
-    if (!k || k.row < 0) return;
-    const { from, to } = this.describeLink(k);
-    hideTip();
-    editNumber(e.clientX, e.clientY, `Weight ${from} → ${to}`, Number(this.weightOf(k.l, k.row, k.col).toPrecision(6)), (value) =>
-      this.onAction({ type: 'weight', layer: k.l, row: k.row, col: k.col, value }));
-  }
-
-  /** A larger copy of a thumbnail for the tooltip. */
-  zoom(canvas) {
+  /** A thumbnail at its full resolution for the tooltip (CSS makes it larger). */
+  zoom({ pixels, res, row }) {
     const big = document.createElement('canvas');
-    big.width = canvas.width;
-    big.height = canvas.height;
-    big.getContext('2d').drawImage(canvas, 0, 0);
+    big.width = res;
+    big.height = res;
+    const per = res * res * 4;
+    big.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(pixels.buffer, pixels.byteOffset + row * per, per), res, res), 0, 0);
     return big;
   }
 
-  tipInput(e, inp, canvas) {
+  tipInput(e, inp) {
     const parts = [el('div', {}, el('b', {}, inp.label), inp.description ? ` — ${inp.description}` : '')];
     if (inp.kind === 'feature') parts.push(el('div', {}, inp.on ? 'Fed to the network · click to remove' : 'Not used · click to feed it to the network'));
-    if (this.state.has_plane) parts.push(this.zoom(canvas));
+    const src = this.state.has_plane && this.inputImage(inp);
+    if (src) parts.push(this.zoom(src));
     showTip(e.clientX, e.clientY, parts);
   }
 
-  tipNeuron(e, l, u, canvas) {
+  /** The tooltip of the hovered neuron; refreshed with every new set of weights while training. */
+  tipNeuron(k) {
+    const { l, u } = this.neuronNodes[k];
     const { layers } = this.snapshot;
     const layer = layers[l];
     const isOutput = l === layers.length - 1;
@@ -563,9 +639,119 @@ export class NetworkView {
       el('div', {}, el('b', {}, title), ` · ${layer.activation}`),
       el('div', {}, 'bias ', el('b', {}, fmtWeight(this.biasOf(l, u))), ' · click to edit'),
     ];
-    if (this.state.has_plane) parts.push(this.zoom(canvas));
-    showTip(e.clientX, e.clientY, parts);
+    if (this.state.has_plane && this.atlas && this.atlas.count > k) parts.push(this.zoom({ pixels: this.atlas.pixels, res: this.atlas.res, row: k }));
+    showTip(this.hoverAt.x, this.hoverAt.y, parts);
   }
+}
+
+/** Little-endian RGBA pixel of a 0xrrggbb colour and an alpha. */
+function rgba32(rgb, alpha) {
+  return (alpha << 24) | ((rgb & 0xff) << 16) | (rgb & 0xff00) | ((rgb >> 16) & 0xff);
+}
+
+/** Fills the rectangle `box` ({x, y, w, h = w} in buffer pixels) of `out` with a colour. */
+function fill(out, { x, y, w, h = w }, rgb, alpha) {
+  const c = rgba32(rgb, alpha);
+  const x0 = Math.max(0, x);
+  const x1 = Math.min(out.width, x + w);
+  for (let r = Math.max(0, y); r < Math.min(out.height, y + h); r++) out.px.fill(c, r * out.width + x0, r * out.width + x1);
+}
+
+/** Draws a `t`-pixel frame inside the square `box` of `out`. */
+function frame(out, { x, y, w }, rgb, t) {
+  fill(out, { x, y, w, h: t }, rgb, 255);
+  fill(out, { x, y: y + w - t, w, h: t }, rgb, 255);
+  fill(out, { x, y, w: t, h: w }, rgb, 255);
+  fill(out, { x: x + w - t, y, w: t, h: w }, rgb, 255);
+}
+
+/** Source pixel spans per target pixel, by (source size, target size); see `spans`. */
+const SPANS = new Map();
+
+/**
+ * For each of `w` target pixels along one axis of a `res`-pixel source: the two source pixels
+ * it blends (lo, hi) and the weight `f` of the second. Enlarging interpolates between the
+ * neighbours of the pixel's centre; shrinking averages the first and last source pixels under
+ * it (the activation maps are smooth, and a full box filter costs several times more).
+ */
+function spans(res, w) {
+  const key = res * 65536 + w;
+  let t = SPANS.get(key);
+  if (t) return t;
+  const lo = new Int32Array(w);
+  const hi = new Int32Array(w);
+  const f = new Int32Array(w); // in 16ths
+  const scale = res / w;
+  for (let i = 0; i < w; i++) {
+    if (scale >= 1) {
+      lo[i] = Math.floor(i * scale);
+      hi[i] = Math.max(lo[i], Math.min(res, Math.ceil((i + 1) * scale)) - 1);
+      f[i] = 8;
+    } else {
+      const p = Math.min(res - 1, Math.max(0, (i + 0.5) * scale - 0.5));
+      lo[i] = Math.floor(p);
+      hi[i] = Math.min(res - 1, lo[i] + 1);
+      f[i] = Math.round((p - lo[i]) * 16);
+    }
+  }
+  t = { lo, hi, f };
+  SPANS.set(key, t);
+  return t;
+}
+
+/**
+ * Copies image `row` of a stack of `res`×`res` RGBA images into the square `box` of `out`
+ * (which must hold it whole), resampled as `spans` says.
+ */
+function blit(out, { x, y, w }, { pixels, res, row }, alpha) {
+  if (w <= 0 || x < 0 || y < 0 || x + w > out.width || y + w > out.height) return;
+  const src = new Int32Array(pixels.buffer, pixels.byteOffset, pixels.length >> 2);
+  const base = row * res * res;
+  const a = alpha << 24;
+  const { lo, hi, f } = spans(res, w);
+  const px = out.px;
+  for (let ty = 0; ty < w; ty++) {
+    const line = (y + ty) * out.width + x;
+    const top = base + lo[ty] * res;
+    const bottom = base + hi[ty] * res;
+    const fy = f[ty];
+    for (let tx = 0; tx < w; tx++) {
+      const fx = f[tx];
+      const c00 = src[top + lo[tx]];
+      const c01 = src[top + hi[tx]];
+      const c10 = src[bottom + lo[tx]];
+      const c11 = src[bottom + hi[tx]];
+      // Weights in 256ths; red and blue (and green alone) blend as two 16-bit lanes of one number.
+      const w00 = (16 - fx) * (16 - fy);
+      const w01 = fx * (16 - fy);
+      const w10 = (16 - fx) * fy;
+      const w11 = fx * fy;
+      const rb = (c00 & 0xff00ff) * w00 + (c01 & 0xff00ff) * w01 + (c10 & 0xff00ff) * w10 + (c11 & 0xff00ff) * w11;
+      const g = ((c00 >>> 8) & 255) * w00 + ((c01 >>> 8) & 255) * w01 + ((c10 >>> 8) & 255) * w10 + ((c11 >>> 8) & 255) * w11;
+      px[line + tx] = a | ((rb >>> 8) & 0xff00ff) | (g & 0xff00);
+    }
+  }
+}
+
+/** "#rrggbb" → 0xrrggbb. */
+function hexToRgb(hex) {
+  return Number.parseInt(hex.slice(1), 16);
+}
+
+/** The flat parameter vector (layout of Playground.params()) rebuilt from a network snapshot. */
+function flatParams(snapshot) {
+  const out = new Float32Array(snapshot.n_params);
+  for (const layer of snapshot.layers) {
+    out.set(layer.weights, layer.offset);
+    out.set(layer.biases, layer.offset + layer.in_dim * layer.out_dim);
+  }
+  return out;
+}
+
+/** A 0xrrggbb colour blended from white by `s` (0 = white, 1 = the colour). */
+function tint(rgb, s) {
+  const mix = (c) => Math.round(255 + (c - 255) * s);
+  return (mix((rgb >> 16) & 255) << 16) | (mix((rgb >> 8) & 255) << 8) | mix(rgb & 255);
 }
 
 /** Squared distance from (x, y) to the segment (ax, ay)–(bx, by). */

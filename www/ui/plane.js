@@ -2,10 +2,12 @@
 // putImageData into a res×res canvas that CSS scales up smoothly), with the training and test
 // points, axes, a hover read-out and the tool for placing points by hand drawn on an overlay.
 import { fmtWeight } from './format.js';
+import { Pacer } from './pace.js';
 
 const DOMAIN = 6; // the plane is [-6, 6]² (WASM_API.md)
 const AXIS_LEFT = 26;
 const AXIS_BOTTOM = 22;
+const BOUNDARY_MS = 33; // the plot is repainted at most this often (about 30 times a second)
 
 export class PlaneView {
   /**
@@ -27,6 +29,8 @@ export class PlaneView {
     this.hover = null;
     this.predictId = 0;
     this.predictPending = false;
+    this.latest = null; // newest boundary image not painted yet
+    this.pacer = new Pacer(BOUNDARY_MS, () => this.paintBoundary());
     this.overlay.addEventListener('pointerdown', (e) => this.onDown(e));
     this.overlay.addEventListener('pointermove', (e) => this.onMove(e));
     this.overlay.addEventListener('pointerup', (e) => this.onUp(e));
@@ -62,8 +66,18 @@ export class PlaneView {
     this.drawOverlay();
   }
 
-  /** One putImageData of Rust's RGBA image. */
-  drawBoundary({ res, rgba }) {
+  /** Rust's RGBA image of the output (`{res, rgba}`): painted soon, or `now`. */
+  drawBoundary(image, { now = false } = {}) {
+    this.latest = image;
+    if (now) this.pacer.now();
+    else this.pacer.request();
+  }
+
+  /** One putImageData of the newest image. */
+  paintBoundary() {
+    if (!this.latest) return;
+    const { res, rgba } = this.latest;
+    this.latest = null;
     if (this.boundary.width !== res) {
       this.boundary.width = res;
       this.boundary.height = res;
