@@ -58,7 +58,8 @@ pub fn draw_loss_chart(
         .map(|r| r[1])
         .filter(|v| v.is_finite())
         .fold(0.0f32, f32::max)
-        .max(1e-3);
+        // At least one epoch wide, so an empty chart's axis reads 0…1 rather than 0.0 three times.
+        .max(1.0);
     let ys = train.iter().chain(&test).map(|p| p.1);
     let (lo, hi) = ys.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), y| {
         (lo.min(y), hi.max(y))
