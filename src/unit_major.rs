@@ -8,7 +8,6 @@
 //! Padding lanes hold zero inputs; their outputs are junk that never reaches a gradient, because
 //! the output layer's δ is zero there and every δ below is linear in it.
 
-use crate::activation::Activation;
 use crate::init::NnRng;
 use crate::loss::Loss;
 use crate::network::{LayerConfig, LayerShape, apply_dropout};
@@ -91,18 +90,26 @@ impl UnitBuffers {
         self.rows
     }
 
-    /// Values per unit row, `rows` rounded up to a multiple of [`LANES`].
-    pub fn lanes(&self) -> usize {
-        self.lanes
-    }
-
-    /// Unit `unit` of layer `layer` over the samples of the last pass: z and a = f(z).
-    /// The output layer's a is only set by [`forward`]'s row output (softmax works on rows),
-    /// so for it read [`UnitBuffers::output_rows`].
+    /// Hidden unit `unit` of layer `layer` over the samples of the last pass: z and a = f(z).
+    /// The output layer lives in rows ([`UnitBuffers::output_rows`]), because its activation may
+    /// be row-wise (softmax).
     pub fn unit(&self, layer: usize, unit: usize) -> (&[f32], &[f32]) {
+        debug_assert!(layer + 1 < self.layers.len(), "the output layer is read by rows");
         let l = &self.layers[layer];
         let range = unit * self.lanes..unit * self.lanes + self.rows;
         (&l.z[range.clone()], &l.a[range])
+    }
+
+    /// The activation of unit `unit` of any layer over the samples of the last pass: one
+    /// neuron's map when the samples are a grid.
+    pub fn neuron_values(&self, layer: usize, unit: usize) -> impl Iterator<Item = f32> + '_ {
+        let (hidden, output): (&[f32], &[f32]) = if layer + 1 < self.layers.len() {
+            (self.unit(layer, unit).1, &[])
+        } else {
+            (&[], &self.top_a)
+        };
+        let width = (self.top_a.len() / self.rows.max(1)).max(1);
+        hidden.iter().chain(output.iter().skip(unit).step_by(width)).copied()
     }
 
     /// The network's outputs after a forward pass, rows × out_dim.
@@ -144,22 +151,13 @@ pub fn forward(shapes: &[LayerShape], params: &[f32], x: &[f32], rows: usize, ub
         }
     }
     // The output layer goes to rows: a row-wise activation (softmax) and the losses work there.
-    let top = &mut ub.layers[last];
     let out_dim = shapes[last].out_dim;
-    for (u, zu) in top.z.chunks_exact(lanes).enumerate() {
+    for (u, zu) in ub.layers[last].z.chunks_exact(lanes).enumerate() {
         for (r, &v) in zu[..rows].iter().enumerate() {
             ub.top_z[r * out_dim + u] = v;
         }
     }
     shapes[last].activation.forward(&ub.top_z, &mut ub.top_a, out_dim);
-    if !shapes[last].activation.is_row_wise() {
-        // Unit-major output values too, so that every layer reads the same way.
-        for (u, au) in top.a.chunks_exact_mut(lanes).enumerate() {
-            for (r, v) in au[..rows].iter_mut().enumerate() {
-                *v = ub.top_a[r * out_dim + u];
-            }
-        }
-    }
 }
 
 /// Forward and backward pass on one batch; the unit-major twin of
@@ -211,15 +209,11 @@ pub fn loss_and_gradient(
             if below.dropped {
                 ub.grad_a[..n].iter_mut().zip(&below.mask).for_each(|(g, m)| *g *= m);
             }
-            backward_hidden(shapes[l - 1].activation, below, &ub.grad_a[..n], &mut ub.delta[..n]);
+            // Hidden activations are element-wise, so the row length passed is irrelevant.
+            shapes[l - 1].activation.backward(&below.z, &below.a, &ub.grad_a[..n], &mut ub.delta[..n], 1);
         }
     }
     value
-}
-
-fn backward_hidden(act: Activation, layer: &UnitLayer, grad_a: &[f32], delta: &mut [f32]) {
-    // Hidden activations are element-wise, so the row length passed is irrelevant.
-    act.backward(&layer.z, &layer.a, grad_a, delta, 1);
 }
 
 /// z (n × p) = wᵀ·a + b: z[j][s] = b[j] + Σᵢ w[i][j]·a[i][s], with a (k × p) unit-major and w

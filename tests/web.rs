@@ -117,61 +117,27 @@ fn a_bad_query_gives_notices_not_a_panic() {
     assert!(pg.step(1_000_000).is_err());
 }
 
+/// The first six weights and training-point values of the session `query` match what the
+/// native build printed for it.
+fn assert_same_as_native(query: &str, weights: [f32; 6], points: [f32; 6]) {
+    let pg = WasmPlayground::from_query(query).unwrap();
+    for (what, got, want) in [("weights", pg.params().to_vec(), weights), ("points", pg.train_points().to_vec(), points)] {
+        assert!(got.iter().zip(&want).all(|(a, b)| close(*a, *b)), "{query:?} {what}: {:?}", &got[..6]);
+    }
+}
+
 #[wasm_bindgen_test]
 fn the_same_seed_gives_the_same_weights_and_points_as_natively() {
     // Values printed by the native build (tests/playground.rs computes the same sessions).
-    let pg = WasmPlayground::from_query("").unwrap();
-    let params = pg.params().to_vec();
-    let native = [
-        -0.71856165f32,
-        0.08382201,
-        -0.4292693,
-        0.3453338,
-        0.847538,
-        -0.76808333,
-    ];
-    assert!(
-        params.iter().zip(&native).all(|(a, b)| close(*a, *b)),
-        "{:?}",
-        &params[..6]
+    assert_same_as_native(
+        "",
+        [-0.71856165, 0.08382201, -0.4292693, 0.3453338, 0.847538, -0.76808333],
+        [3.2642999, 3.733447, 0.0, 1.5440059, -0.46438602, 1.0],
     );
-    let points = pg.train_points().to_vec();
-    let native_points = [3.2642999f32, 3.733447, 0.0, 1.5440059, -0.46438602, 1.0];
-    assert!(
-        points
-            .iter()
-            .zip(&native_points)
-            .all(|(a, b)| close(*a, *b)),
-        "{:?}",
-        &points[..6]
-    );
-
-    let pg =
-        WasmPlayground::from_query("dataset=spirals3&layers=5&act=relu&init=he_normal&wseed=42")
-            .unwrap();
-    let params = pg.params().to_vec();
-    let native = [
-        -1.6050252f32,
-        -1.3986567,
-        1.1598966,
-        0.038294446,
-        1.9419075,
-        -0.33897796,
-    ];
-    assert!(
-        params.iter().zip(&native).all(|(a, b)| close(*a, *b)),
-        "{:?}",
-        &params[..6]
-    );
-    let points = pg.train_points().to_vec();
-    let native_points = [1.8872098f32, -4.3256345, 1.0, -3.2417035, 1.1964726, 0.0];
-    assert!(
-        points
-            .iter()
-            .zip(&native_points)
-            .all(|(a, b)| close(*a, *b)),
-        "{:?}",
-        &points[..6]
+    assert_same_as_native(
+        "dataset=spirals3&layers=5&act=relu&init=he_normal&wseed=42",
+        [-1.6050252, -1.3986567, 1.1598966, 0.038294446, 1.9419075, -0.33897796],
+        [1.8872098, -4.3256345, 1.0, -3.2417035, 1.1964726, 0.0],
     );
 }
 

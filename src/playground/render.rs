@@ -377,18 +377,12 @@ impl Renderer {
         out.resize(units * pixels * 4, 0);
         // Unit-major: each neuron's values over the grid are one contiguous row.
         net.forward_units(&grid.inputs, grid.chunk_rows, &mut self.ws_thumbs);
-        let last = net.layers().len() - 1;
         let mut image = 0;
         for (l, shape) in net.layers().iter().enumerate() {
             let width = shape.out_dim;
             for u in 0..width {
                 let img = &mut out[image * pixels * 4..(image + 1) * pixels * 4];
-                if l == last {
-                    // The output layer's activation may be row-wise (softmax): read it by rows.
-                    neuron_image(self.ws_thumbs.output_rows().iter().skip(u).step_by(width).copied(), shape.activation, img);
-                } else {
-                    neuron_image(self.ws_thumbs.unit(l, u).1.iter().copied(), shape.activation, img);
-                }
+                neuron_image(self.ws_thumbs.neuron_values(l, u), shape.activation, img);
                 image += 1;
             }
         }

@@ -126,17 +126,12 @@ impl Bench {
         self.net.forward_units(&self.grid, pixels, &mut self.units);
         let units: usize = self.net.layers().iter().map(|l| l.out_dim).sum();
         self.rgba.resize(units * pixels * 4, 0);
-        let last = self.net.layers().len() - 1;
         let mut image = 0;
         for (l, shape) in self.net.layers().iter().enumerate() {
             for u in 0..shape.out_dim {
                 let base = image * pixels * 4;
                 let img = &mut self.rgba[base..base + pixels * 4];
-                if l == last {
-                    neuron_image(self.units.output_rows().iter().skip(u).step_by(shape.out_dim).copied(), shape.activation, img);
-                } else {
-                    neuron_image(self.units.unit(l, u).1.iter().copied(), shape.activation, img);
-                }
+                neuron_image(self.units.neuron_values(l, u), shape.activation, img);
                 image += 1;
             }
         }
