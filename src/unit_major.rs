@@ -101,15 +101,19 @@ impl UnitBuffers {
     }
 
     /// The activation of unit `unit` of any layer over the samples of the last pass: one
-    /// neuron's map when the samples are a grid.
-    pub fn neuron_values(&self, layer: usize, unit: usize) -> impl Iterator<Item = f32> + '_ {
-        let (hidden, output): (&[f32], &[f32]) = if layer + 1 < self.layers.len() {
-            (self.unit(layer, unit).1, &[])
-        } else {
-            (&[], &self.top_a)
-        };
+    /// neuron's map when the samples are a grid. Hidden units and a single output are read in
+    /// place; one output of several is gathered into `scratch`.
+    pub fn neuron_values<'a>(&'a self, layer: usize, unit: usize, scratch: &'a mut Vec<f32>) -> &'a [f32] {
+        if layer + 1 < self.layers.len() {
+            return self.unit(layer, unit).1;
+        }
         let width = (self.top_a.len() / self.rows.max(1)).max(1);
-        hidden.iter().chain(output.iter().skip(unit).step_by(width)).copied()
+        if width == 1 {
+            return &self.top_a[..self.rows];
+        }
+        scratch.clear();
+        scratch.extend(self.top_a.iter().skip(unit).step_by(width));
+        scratch
     }
 
     /// The network's outputs after a forward pass, rows × out_dim.

@@ -7,6 +7,7 @@ use crate::activation::Activation;
 use crate::data::synthetic::DOMAIN;
 use crate::data::{FeatureSet, Task};
 use crate::network::Network;
+use crate::simd::F4;
 use crate::unit_major::UnitBuffers;
 
 /// Okabe & Ito's colour-blind-safe palette (2008), in the order classes take it: orange, blue,
@@ -217,6 +218,17 @@ pub struct PlaneStyle {
 }
 
 impl PlaneStyle {
+    /// (a, b) when the colour of a single output v is the background map at v·a + b (what
+    /// [`PlaneStyle::colour`] computes for continuous binary and regression maps).
+    fn linear_map(&self) -> Option<(f32, f32)> {
+        match self.task {
+            _ if self.discretize => None,
+            Task::BinaryClassification => Some((2.0, -1.0)),
+            Task::Regression => Some((1.0 / self.value_scale, 0.0)),
+            Task::MultiClassification { .. } => None,
+        }
+    }
+
     /// Colour of one output row.
     #[inline]
     fn colour(&self, out: &[f32]) -> [u8; 4] {
@@ -292,12 +304,34 @@ fn neuron_value(act: Activation, a: f32) -> f32 {
 }
 
 /// One neuron's values as a thumbnail (4 bytes per value, as many pixels as `img` holds) in the
-/// diverging map. Generic over the iterator so that the per-pixel loop inlines: this colours
-/// every neuron's map many times a second.
-#[inline]
-pub fn neuron_image(values: impl Iterator<Item = f32>, act: Activation, img: &mut [u8]) {
-    for (px, v) in img.chunks_exact_mut(4).zip(values) {
-        px.copy_from_slice(&lut_colour(&LUT_FULL, neuron_value(act, v)));
+/// diverging map.
+pub fn neuron_image(values: &[f32], act: Activation, img: &mut [u8]) {
+    // neuron_value as v·a + b.
+    let (a, b) = if neuron_value(act, 0.0) == -1.0 { (2.0, -1.0) } else { (1.0, 0.0) };
+    diverging_image(values, a, b, &LUT_FULL, img);
+}
+
+/// Colours `lut[v·a + b]` (clamped to [-1, 1], NaN white) for each value, 4 bytes per pixel.
+/// This colours every neuron's map many times a second, so four values at a time become table
+/// indices in vector lanes (NaN and the clamp as selects); what is left per pixel is one table
+/// load and one 4-byte store.
+fn diverging_image(values: &[f32], a: f32, b: f32, lut: &[[u8; 4]; 2 * LUT_HALF + 1], img: &mut [u8]) {
+    let half = LUT_HALF as f32;
+    let (scale, offset) = (F4::splat(a * half), F4::splat((b + 1.0) * half + 0.5));
+    let n = values.len().min(img.len() / 4);
+    let (values, img) = (&values[..n], &mut img[..n * 4]);
+    let mut quads = img.chunks_exact_mut(16);
+    for (v4, px4) in values.chunks_exact(4).zip(&mut quads) {
+        // SAFETY: `v4` holds four values.
+        let t = offset.mul_add(scale, unsafe { F4::load(v4.as_ptr()) });
+        let index = t.clamp_or(0.0, (2 * LUT_HALF) as f32, half + 0.5).trunc_u32();
+        for (px, &i) in px4.chunks_exact_mut(4).zip(&index) {
+            px.copy_from_slice(&lut[i as usize]);
+        }
+    }
+    let rest = n - n % 4;
+    for (px, &v) in quads.into_remainder().chunks_exact_mut(4).zip(&values[rest..]) {
+        px.copy_from_slice(&lut_colour(lut, v * a + b));
     }
 }
 
@@ -360,9 +394,14 @@ impl Renderer {
             net.forward_units(inputs, rows, &mut self.ws_plane);
             let start = chunk * rows;
             let valid = rows.min(pixels.saturating_sub(start));
-            let dest = out[start * 4..(start + valid) * 4].chunks_exact_mut(4);
-            for (px, o) in dest.zip(self.ws_plane.output_rows().chunks_exact(out_dim)) {
-                px.copy_from_slice(&style.colour(o));
+            let dest = &mut out[start * 4..(start + valid) * 4];
+            let outputs = self.ws_plane.output_rows();
+            if let Some((a, b)) = style.linear_map() {
+                diverging_image(&outputs[..valid], a, b, &LUT_BACKGROUND, dest);
+            } else {
+                for (px, o) in dest.chunks_exact_mut(4).zip(outputs.chunks_exact(out_dim)) {
+                    px.copy_from_slice(&style.colour(o));
+                }
             }
         }
     }
@@ -378,11 +417,12 @@ impl Renderer {
         // Unit-major: each neuron's values over the grid are one contiguous row.
         net.forward_units(&grid.inputs, grid.chunk_rows, &mut self.ws_thumbs);
         let mut image = 0;
+        let mut scratch = Vec::new();
         for (l, shape) in net.layers().iter().enumerate() {
             let width = shape.out_dim;
             for u in 0..width {
                 let img = &mut out[image * pixels * 4..(image + 1) * pixels * 4];
-                neuron_image(self.ws_thumbs.neuron_values(l, u), shape.activation, img);
+                neuron_image(self.ws_thumbs.neuron_values(l, u, &mut scratch), shape.activation, img);
                 image += 1;
             }
         }
@@ -401,6 +441,45 @@ impl Renderer {
             for (px, v) in column().enumerate() {
                 let p = (f * pixels + px) * 4;
                 out[p..p + 4].copy_from_slice(&lut_colour(&LUT_FULL, v * scale));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The vector colouring must give every pixel exactly the scalar table's colour, including
+    /// NaN (white), infinities and values outside [-1, 1], for any length (vector tail included).
+    #[test]
+    fn neuron_image_matches_the_scalar_table() {
+        let mut values: Vec<f32> = (0..=2003).map(|i| i as f32 / 500.0 - 2.0).collect();
+        values.extend([f32::NAN, f32::INFINITY, f32::NEG_INFINITY, -0.0, 1e-9, 0.999_99, -1.0, 1.0, 0.5, f32::NAN]);
+        for act in [Activation::Tanh, Activation::Sigmoid, Activation::Relu, Activation::Softmax, Activation::Linear] {
+            for len in [0, 1, 3, 4, 7, values.len()] {
+                let mut img = vec![0u8; len * 4];
+                neuron_image(&values[..len], act, &mut img);
+                for (p, &v) in values[..len].iter().enumerate() {
+                    assert_eq!(img[p * 4..p * 4 + 4], lut_colour(&LUT_FULL, neuron_value(act, v)), "{act} at {v}");
+                }
+            }
+        }
+        assert_eq!(lut_colour(&LUT_FULL, f32::NAN), LUT_FULL[LUT_HALF]);
+    }
+
+    /// The plane's vector path gives the colours of the per-row rule it replaces.
+    #[test]
+    fn plane_linear_maps_match_the_row_colours() {
+        let values: Vec<f32> = [(-300..=300).map(|i| i as f32 / 100.0).collect::<Vec<_>>(), vec![f32::NAN, f32::INFINITY, f32::NEG_INFINITY]].concat();
+        let tasks = [Task::BinaryClassification, Task::Regression, Task::MultiClassification { classes: 3 }];
+        for (task, discretize, value_scale) in tasks.into_iter().flat_map(|t| [(t, false, 2.5), (t, true, 2.5)]) {
+            let style = PlaneStyle { task, output: Activation::Sigmoid, discretize, value_scale };
+            let Some((a, b)) = style.linear_map() else { continue };
+            let mut img = vec![0u8; values.len() * 4];
+            diverging_image(&values, a, b, &LUT_BACKGROUND, &mut img);
+            for (p, &v) in values.iter().enumerate() {
+                assert_eq!(img[p * 4..p * 4 + 4], style.colour(&[v]), "{task:?} at {v}");
             }
         }
     }

@@ -47,6 +47,7 @@ pub struct Bench {
     grid: Vec<f32>,
     grid_res: usize,
     rgba: Vec<u8>,
+    scratch: Vec<f32>,
 }
 
 
@@ -74,7 +75,7 @@ impl Bench {
         };
         let trainer = Trainer::new(train, &net).map_err(js_err)?;
         let features = spec.features.as_deref().map(FeatureSet::parse_list).transpose().map_err(js_err)?;
-        Ok(Bench { net, trainer, x, y, ws: Workspace::default(), units: UnitBuffers::default(), features, grid: Vec::new(), grid_res: 0, rgba: Vec::new() })
+        Ok(Bench { net, trainer, x, y, ws: Workspace::default(), units: UnitBuffers::default(), features, grid: Vec::new(), grid_res: 0, rgba: Vec::new(), scratch: Vec::new() })
     }
 
     /// Trains `epochs` whole epochs (shuffled mini-batches); returns the last epoch's mean loss.
@@ -131,7 +132,7 @@ impl Bench {
             for u in 0..shape.out_dim {
                 let base = image * pixels * 4;
                 let img = &mut self.rgba[base..base + pixels * 4];
-                neuron_image(self.units.neuron_values(l, u), shape.activation, img);
+                neuron_image(self.units.neuron_values(l, u, &mut self.scratch), shape.activation, img);
                 image += 1;
             }
         }
