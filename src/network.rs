@@ -297,7 +297,7 @@ impl Network {
     /// `x` is row-major with `rows` rows of `in_dim` values; callers have checked the width.
     pub fn forward(&self, x: &[f32], rows: usize, ws: &mut Workspace) {
         if unit_major::suits(&self.shapes) {
-            unit_major::forward(&self.shapes, &self.params, x, rows, &mut ws.units, None);
+            unit_major::forward(&self.shapes, &self.params, x, None, rows, &mut ws.units, None);
             ws.rows_from_units(&self.shapes, rows);
         } else {
             self.forward_impl(x, rows, ws, None);
@@ -309,7 +309,7 @@ impl Network {
     /// neuron) in `ub`: the fast way to get each neuron's map over a grid of points.
     /// `x` is row-major with `rows` rows of `in_dim` values; callers have checked the width.
     pub fn forward_units(&self, x: &[f32], rows: usize, ub: &mut UnitBuffers) {
-        unit_major::forward(&self.shapes, &self.params, x, rows, ub, None);
+        unit_major::forward(&self.shapes, &self.params, x, None, rows, ub, None);
     }
 
     fn forward_impl(&self, x: &[f32], rows: usize, ws: &mut Workspace, mut rng: Option<&mut NnRng>) {
@@ -356,6 +356,7 @@ impl Network {
                 &self.params,
                 &self.config.layers,
                 x,
+                None,
                 y,
                 rows,
                 loss,
@@ -366,6 +367,33 @@ impl Network {
             );
         }
         self.loss_and_gradient_rows(x, y, rows, loss, regularization, ws, grads, rng)
+    }
+
+    /// True when training takes the unit-major passes (every layer small), which can read a
+    /// batch's rows in place: see [`Network::loss_and_gradient_picked`].
+    pub fn trains_unit_major(&self) -> bool {
+        unit_major::suits(&self.shapes)
+    }
+
+    /// [`Network::loss_and_gradient`] on the samples `pick` selects from the whole row-major
+    /// `data`, read in place. Only for networks that [`Network::trains_unit_major`]; the packed
+    /// products of wide layers need the rows gathered first.
+    #[allow(clippy::too_many_arguments)]
+    pub fn loss_and_gradient_picked(
+        &self,
+        data: &[f32],
+        pick: &[usize],
+        y: &[f32],
+        loss: Loss,
+        regularization: Regularization,
+        ws: &mut Workspace,
+        grads: &mut [f32],
+        rng: Option<&mut NnRng>,
+    ) -> f32 {
+        debug_assert!(self.trains_unit_major() && grads.len() == self.params.len());
+        ws.units_only = true;
+        let layers = &self.config.layers;
+        unit_major::loss_and_gradient(&self.shapes, &self.params, layers, data, Some(pick), y, pick.len(), loss, regularization, &mut ws.units, grads, rng)
     }
 
     /// [`Network::loss_and_gradient`] on row-major buffers, whatever the layer sizes (the path
@@ -598,6 +626,13 @@ mod tests {
                     let v_units = net.loss_and_gradient(&x, &y, rows, *loss, reg, &mut ws, &mut g_units, None);
                     let v_rows = net.loss_and_gradient_rows(&x, &y, rows, *loss, reg, &mut ws, &mut g_rows, None);
                     let what = format!("{act} → {} / {loss}, {rows} rows", head.activation);
+                    // Reading the batch in place from a larger, reordered data set is the same pass.
+                    let mut data = vec![9.0; 5];
+                    x.chunks_exact(5).rev().for_each(|r| data.extend_from_slice(r));
+                    let pick: Vec<usize> = (0..rows).map(|r| rows - r).collect();
+                    let mut g_picked = vec![0.0; net.n_params()];
+                    let v_picked = net.loss_and_gradient_picked(&data, &pick, &y, *loss, reg, &mut ws, &mut g_picked, None);
+                    assert_eq!((v_picked, &g_picked), (v_units, &g_units), "{what}: picked rows");
                     assert!((v_units - v_rows).abs() <= 1e-5 * v_rows.abs().max(1.0), "{what}: loss {v_units} vs {v_rows}");
                     for (i, (a, b)) in g_units.iter().zip(&g_rows).enumerate() {
                         assert!((a - b).abs() <= 1e-5 + 1e-4 * b.abs(), "{what}: gradient {i}: {a} vs {b}");

@@ -213,13 +213,23 @@ impl Trainer {
     /// One optimizer step on a batch of `rows` samples (row-major `x`, `y`). Returns the batch
     /// loss. On a non-finite loss or gradient the parameters are left untouched.
     pub fn train_batch(&mut self, net: &mut Network, x: &[f32], y: &[f32], rows: usize) -> Result<f32, NnError> {
+        let (loss, regularization) = (self.config.loss, self.config.regularization);
+        self.step_with(net, |net, ws, grads, rng| net.loss_and_gradient(x, y, rows, loss, regularization, ws, grads, rng))
+    }
+
+    /// One optimizer step with the gradient `gradient` computes (the loss is its result).
+    fn step_with(
+        &mut self,
+        net: &mut Network,
+        gradient: impl FnOnce(&Network, &mut Workspace, &mut [f32], Option<&mut NnRng>) -> f32,
+    ) -> Result<f32, NnError> {
         if self.grads.len() != net.n_params() {
             self.grads = vec![0.0; net.n_params()];
             self.state.clear();
         }
         let dropout = net.layers().iter().any(|l| l.dropout > 0.0);
         let rng = if dropout { Some(&mut self.rng) } else { None };
-        let loss = net.loss_and_gradient(x, y, rows, self.config.loss, self.config.regularization, &mut self.ws, &mut self.grads, rng);
+        let loss = gradient(net, &mut self.ws, &mut self.grads, rng);
         if !loss.is_finite() {
             return Err(self.diverged(format!("the loss became {loss}")));
         }
@@ -264,16 +274,20 @@ impl Trainer {
         let mut epochs_completed = 0;
         for _ in 0..batches {
             let rows = bs.min(n - self.cursor);
-            self.xb.resize(rows * d_in, 0.0);
-            self.yb.resize(rows * d_out, 0.0);
-            for (r, &i) in self.order[self.cursor..self.cursor + rows].iter().enumerate() {
-                self.xb[r * d_in..(r + 1) * d_in].copy_from_slice(&xs[i * d_in..(i + 1) * d_in]);
-                self.yb[r * d_out..(r + 1) * d_out].copy_from_slice(&ys[i * d_out..(i + 1) * d_out]);
-            }
-            let (xb, yb) = (std::mem::take(&mut self.xb), std::mem::take(&mut self.yb));
-            let result = self.train_batch(net, &xb, &yb, rows);
-            self.xb = xb;
-            self.yb = yb;
+            let (mut xb, mut yb, order) = (std::mem::take(&mut self.xb), std::mem::take(&mut self.yb), std::mem::take(&mut self.order));
+            let pick = &order[self.cursor..self.cursor + rows];
+            yb.clear();
+            pick.iter().for_each(|&i| yb.extend(&ys[i * d_out..(i + 1) * d_out]));
+            let result = if net.trains_unit_major() {
+                // The unit-major pass transposes the batch anyway: it reads the rows in place.
+                let (loss, regularization) = (self.config.loss, self.config.regularization);
+                self.step_with(net, |net, ws, grads, rng| net.loss_and_gradient_picked(xs, pick, &yb, loss, regularization, ws, grads, rng))
+            } else {
+                xb.clear();
+                pick.iter().for_each(|&i| xb.extend_from_slice(&xs[i * d_in..(i + 1) * d_in]));
+                self.train_batch(net, &xb, &yb, rows)
+            };
+            (self.xb, self.yb, self.order) = (xb, yb, order);
             let loss = result?;
             sum += loss as f64;
             self.epoch_loss_sum += loss as f64;

@@ -128,15 +128,21 @@ impl UnitBuffers {
 }
 
 /// Runs the network on `rows` samples of `x` (row-major), leaving every layer unit-major in `ub`
-/// and the output layer also in rows ([`UnitBuffers::output_rows`]). `rng` enables dropout.
-pub fn forward(shapes: &[LayerShape], params: &[f32], x: &[f32], rows: usize, ub: &mut UnitBuffers, mut rng: Option<&mut NnRng>) {
+/// and the output layer also in rows ([`UnitBuffers::output_rows`]). With `pick`, sample r is
+/// row pick[r] of `x` (a training batch read in place from the whole data set). `rng` enables
+/// dropout.
+pub fn forward(shapes: &[LayerShape], params: &[f32], x: &[f32], pick: Option<&[usize]>, rows: usize, ub: &mut UnitBuffers, mut rng: Option<&mut NnRng>) {
     ub.prepare(shapes, rows);
     let lanes = ub.lanes;
     let in_dim = shapes[0].in_dim;
-    for (r, sample) in x[..rows * in_dim].chunks_exact(in_dim).enumerate() {
+    let mut place = |r: usize, sample: &[f32]| {
         for (i, &v) in sample.iter().enumerate() {
             ub.x[i * lanes + r] = v;
         }
+    };
+    match pick {
+        None => x[..rows * in_dim].chunks_exact(in_dim).enumerate().for_each(|(r, sample)| place(r, sample)),
+        Some(pick) => pick[..rows].iter().enumerate().for_each(|(r, &i)| place(r, &x[i * in_dim..(i + 1) * in_dim])),
     }
     let last = shapes.len() - 1;
     for (l, s) in shapes.iter().enumerate() {
@@ -172,6 +178,7 @@ pub fn loss_and_gradient(
     params: &[f32],
     layer_configs: &[LayerConfig],
     x: &[f32],
+    pick: Option<&[usize]>,
     y: &[f32],
     rows: usize,
     loss: Loss,
@@ -180,7 +187,7 @@ pub fn loss_and_gradient(
     grads: &mut [f32],
     rng: Option<&mut NnRng>,
 ) -> f32 {
-    forward(shapes, params, x, rows, ub, rng);
+    forward(shapes, params, x, pick, rows, ub, rng);
     let lanes = ub.lanes;
     let last = shapes.len() - 1;
     let out_dim = shapes[last].out_dim;
