@@ -325,9 +325,9 @@ fn diverging_image(values: &[f32], a: f32, b: f32, lut: &[[u8; 4]; 2 * LUT_HALF 
         // SAFETY: `v4` holds four values.
         let t = offset.mul_add(scale, unsafe { F4::load(v4.as_ptr()) });
         let index = t.clamp_or(0.0, (2 * LUT_HALF) as f32, half + 0.5).trunc_u32();
-        for (px, &i) in px4.chunks_exact_mut(4).zip(&index) {
-            px.copy_from_slice(&lut[i as usize]);
-        }
+        // SAFETY: clamp_or keeps every index within 0..=2·LUT_HALF, the table's range.
+        let colour = |k: usize| unsafe { *lut.get_unchecked(index[k] as usize) };
+        px4.copy_from_slice([colour(0), colour(1), colour(2), colour(3)].as_flattened());
     }
     let rest = n - n % 4;
     for (px, &v) in quads.into_remainder().chunks_exact_mut(4).zip(&values[rest..]) {
