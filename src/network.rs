@@ -323,11 +323,7 @@ impl Network {
             let b = &self.params[s.bias_range()];
             linalg::affine(input, w, b, &mut cur.z, rows, s.in_dim, s.out_dim);
             s.activation.forward(&cur.z, &mut cur.a, s.out_dim);
-            cur.dropped = false;
-            if let Some(rng) = rng.as_deref_mut().filter(|_| s.dropout > 0.0) {
-                apply_dropout(s.dropout, rng, &cur.a, &mut cur.mask, &mut cur.out);
-                cur.dropped = true;
-            }
+            cur.drop_out(s.dropout, rng.as_deref_mut());
         }
     }
 
@@ -348,36 +344,12 @@ impl Network {
         grads: &mut [f32],
         rng: Option<&mut NnRng>,
     ) -> f32 {
-        debug_assert_eq!(grads.len(), self.params.len());
-        ws.units_only = unit_major::suits(&self.shapes);
-        if ws.units_only {
-            return unit_major::loss_and_gradient(
-                &self.shapes,
-                &self.params,
-                &self.config.layers,
-                x,
-                None,
-                y,
-                rows,
-                loss,
-                regularization,
-                &mut ws.units,
-                grads,
-                rng,
-            );
-        }
-        self.loss_and_gradient_rows(x, y, rows, loss, regularization, ws, grads, rng)
-    }
-
-    /// True when training takes the unit-major passes (every layer small), which can read a
-    /// batch's rows in place: see [`Network::loss_and_gradient_picked`].
-    pub fn trains_unit_major(&self) -> bool {
-        unit_major::suits(&self.shapes)
+        self.batch_pass(x, None, y, rows, loss, regularization, ws, grads, rng)
     }
 
     /// [`Network::loss_and_gradient`] on the samples `pick` selects from the whole row-major
-    /// `data`, read in place. Only for networks that [`Network::trains_unit_major`]; the packed
-    /// products of wide layers need the rows gathered first.
+    /// `data` (a shuffled training batch). The unit-major passes read those rows in place; the
+    /// row passes gather them first.
     #[allow(clippy::too_many_arguments)]
     pub fn loss_and_gradient_picked(
         &self,
@@ -390,10 +362,39 @@ impl Network {
         grads: &mut [f32],
         rng: Option<&mut NnRng>,
     ) -> f32 {
-        debug_assert!(self.trains_unit_major() && grads.len() == self.params.len());
-        ws.units_only = true;
-        let layers = &self.config.layers;
-        unit_major::loss_and_gradient(&self.shapes, &self.params, layers, data, Some(pick), y, pick.len(), loss, regularization, &mut ws.units, grads, rng)
+        self.batch_pass(data, Some(pick), y, pick.len(), loss, regularization, ws, grads, rng)
+    }
+
+    /// The two entry points above: sample r is row r of `x`, or row pick[r].
+    #[allow(clippy::too_many_arguments)]
+    fn batch_pass(
+        &self,
+        x: &[f32],
+        pick: Option<&[usize]>,
+        y: &[f32],
+        rows: usize,
+        loss: Loss,
+        regularization: Regularization,
+        ws: &mut Workspace,
+        grads: &mut [f32],
+        rng: Option<&mut NnRng>,
+    ) -> f32 {
+        debug_assert_eq!(grads.len(), self.params.len());
+        ws.units_only = unit_major::suits(&self.shapes);
+        if ws.units_only {
+            let layers = &self.config.layers;
+            return unit_major::loss_and_gradient(&self.shapes, &self.params, layers, x, pick, y, rows, loss, regularization, &mut ws.units, grads, rng);
+        }
+        let Some(pick) = pick else {
+            return self.loss_and_gradient_rows(x, y, rows, loss, regularization, ws, grads, rng);
+        };
+        let d = self.in_dim();
+        let mut gathered = std::mem::take(&mut ws.gathered);
+        gathered.clear();
+        pick.iter().for_each(|&i| gathered.extend_from_slice(&x[i * d..(i + 1) * d]));
+        let value = self.loss_and_gradient_rows(&gathered, y, rows, loss, regularization, ws, grads, rng);
+        ws.gathered = gathered;
+        value
     }
 
     /// [`Network::loss_and_gradient`] on row-major buffers, whatever the layer sizes (the path
@@ -438,9 +439,7 @@ impl Network {
             if l > 0 {
                 linalg::input_grad(&ws.delta, w, &mut ws.grad_a, rows, s.in_dim, s.out_dim, &mut ws.transposed);
                 let below = &ws.layers[l - 1];
-                if below.dropped {
-                    ws.grad_a.iter_mut().zip(&below.mask).for_each(|(g, m)| *g *= m);
-                }
+                below.mask_gradient(&mut ws.grad_a);
                 below.activation_backward(self.shapes[l - 1].activation, &ws.grad_a, &mut ws.delta, s.in_dim);
             }
         }
@@ -480,34 +479,50 @@ impl Network {
     }
 }
 
-/// Inverted dropout of `a` at `rate`: draws `mask` (0, or 1/keep so the expected value is
-/// unchanged) and writes the masked values to `out`.
-pub(crate) fn apply_dropout(rate: f32, rng: &mut NnRng, a: &[f32], mask: &mut Vec<f32>, out: &mut Vec<f32>) {
-    let keep = 1.0 - rate;
-    let scale = 1.0 / keep;
-    mask.resize(a.len(), 0.0);
-    out.resize(a.len(), 0.0);
-    for ((m, o), &v) in mask.iter_mut().zip(out.iter_mut()).zip(a) {
-        *m = if rng.random::<f32>() < keep { scale } else { 0.0 };
-        *o = v * *m;
-    }
-}
-
-/// Buffers of one layer's forward pass.
+/// Buffers of one layer's forward pass, by rows (row-major passes) or by units (unit-major).
 #[derive(Clone, Debug, Default)]
 pub struct LayerBuffers {
     /// Pre-activations z, rows × out_dim.
     pub z: Vec<f32>,
     /// Activations a = f(z), rows × out_dim.
     pub a: Vec<f32>,
+    /// Inverted-dropout scale per value (0 or 1/keep) and the masked activations, when dropout ran.
     mask: Vec<f32>,
     out: Vec<f32>,
     dropped: bool,
 }
 
 impl LayerBuffers {
-    fn input_for_next(&self) -> &[f32] {
+    pub(crate) fn with_len(len: usize) -> LayerBuffers {
+        LayerBuffers { z: vec![0.0; len], a: vec![0.0; len], ..Default::default() }
+    }
+
+    pub(crate) fn input_for_next(&self) -> &[f32] {
         if self.dropped { &self.out } else { &self.a }
+    }
+
+    /// Inverted dropout of `a` at `rate` when training (`rng` given and rate > 0): draws the
+    /// mask (0, or 1/keep so the expected value is unchanged) and the masked activations that
+    /// feed the next layer. Otherwise the layer passes `a` on as it is.
+    pub(crate) fn drop_out(&mut self, rate: f32, rng: Option<&mut NnRng>) {
+        self.dropped = false;
+        let Some(rng) = rng.filter(|_| rate > 0.0) else { return };
+        let keep = 1.0 - rate;
+        let scale = 1.0 / keep;
+        self.mask.resize(self.a.len(), 0.0);
+        self.out.resize(self.a.len(), 0.0);
+        for ((m, o), &v) in self.mask.iter_mut().zip(self.out.iter_mut()).zip(&self.a) {
+            *m = if rng.random::<f32>() < keep { scale } else { 0.0 };
+            *o = v * *m;
+        }
+        self.dropped = true;
+    }
+
+    /// The gradient reaching `a` from the masked activations: zero where dropout dropped.
+    pub(crate) fn mask_gradient(&self, grad_a: &mut [f32]) {
+        if self.dropped {
+            grad_a.iter_mut().zip(&self.mask).for_each(|(g, m)| *g *= m);
+        }
     }
 
     fn activation_backward(&self, act: Activation, grad_a: &[f32], delta: &mut [f32], cols: usize) {
@@ -524,6 +539,8 @@ pub struct Workspace {
     delta: Vec<f32>,
     grad_a: Vec<f32>,
     transposed: Vec<f32>,
+    /// A picked batch's rows, gathered for the row passes.
+    gathered: Vec<f32>,
     units: UnitBuffers,
     /// The last pass was [`Network::loss_and_gradient`] on the unit-major path, which leaves
     /// only the output in rows (in `units`).
@@ -536,7 +553,7 @@ impl Workspace {
         let matches = self.rows == rows && self.layers.len() == shapes.len() && self.layers.iter().zip(shapes).all(|(b, s)| b.z.len() == rows * s.out_dim);
         if !matches {
             self.rows = rows;
-            self.layers = shapes.iter().map(|s| LayerBuffers { z: vec![0.0; rows * s.out_dim], a: vec![0.0; rows * s.out_dim], ..Default::default() }).collect();
+            self.layers = shapes.iter().map(|s| LayerBuffers::with_len(rows * s.out_dim)).collect();
             self.delta = vec![0.0; rows * widest];
             self.grad_a = vec![0.0; rows * widest];
         }

@@ -142,7 +142,6 @@ pub struct Trainer {
     grads: Vec<f32>,
     order: Vec<usize>,
     cursor: usize,
-    xb: Vec<f32>,
     yb: Vec<f32>,
     epoch: usize,
     steps: usize,
@@ -171,7 +170,6 @@ impl Trainer {
             grads: vec![0.0; net.n_params()],
             order: Vec::new(),
             cursor: 0,
-            xb: Vec::new(),
             yb: Vec::new(),
             epoch: 0,
             steps: 0,
@@ -259,7 +257,7 @@ impl Trainer {
     pub fn train_steps(&mut self, net: &mut Network, x: ArrayView2<f32>, y: ArrayView2<f32>, batches: usize) -> Result<StepSummary, NnError> {
         net.check_data(&x, &y)?;
         let n = x.nrows();
-        let (d_in, d_out) = (x.ncols(), y.ncols());
+        let d_out = y.ncols();
         let xs = x.as_slice().ok_or_else(|| NnError::Config("inputs must be in standard (row-major) layout".into()))?;
         let ys = y.as_slice().ok_or_else(|| NnError::Config("targets must be in standard (row-major) layout".into()))?;
         if self.order.len() != n {
@@ -274,20 +272,13 @@ impl Trainer {
         let mut epochs_completed = 0;
         for _ in 0..batches {
             let rows = bs.min(n - self.cursor);
-            let (mut xb, mut yb, order) = (std::mem::take(&mut self.xb), std::mem::take(&mut self.yb), std::mem::take(&mut self.order));
+            let (mut yb, order) = (std::mem::take(&mut self.yb), std::mem::take(&mut self.order));
             let pick = &order[self.cursor..self.cursor + rows];
             yb.clear();
             pick.iter().for_each(|&i| yb.extend(&ys[i * d_out..(i + 1) * d_out]));
-            let result = if net.trains_unit_major() {
-                // The unit-major pass transposes the batch anyway: it reads the rows in place.
-                let (loss, regularization) = (self.config.loss, self.config.regularization);
-                self.step_with(net, |net, ws, grads, rng| net.loss_and_gradient_picked(xs, pick, &yb, loss, regularization, ws, grads, rng))
-            } else {
-                xb.clear();
-                pick.iter().for_each(|&i| xb.extend_from_slice(&xs[i * d_in..(i + 1) * d_in]));
-                self.train_batch(net, &xb, &yb, rows)
-            };
-            (self.xb, self.yb, self.order) = (xb, yb, order);
+            let (loss, regularization) = (self.config.loss, self.config.regularization);
+            let result = self.step_with(net, |net, ws, grads, rng| net.loss_and_gradient_picked(xs, pick, &yb, loss, regularization, ws, grads, rng));
+            (self.yb, self.order) = (yb, order);
             let loss = result?;
             sum += loss as f64;
             self.epoch_loss_sum += loss as f64;

@@ -10,7 +10,7 @@
 
 use crate::init::NnRng;
 use crate::loss::Loss;
-use crate::network::{LayerConfig, LayerShape, apply_dropout};
+use crate::network::{LayerBuffers, LayerConfig, LayerShape};
 use crate::regularization::Regularization;
 use crate::simd::F4;
 
@@ -26,30 +26,14 @@ pub fn suits(shapes: &[LayerShape]) -> bool {
     shapes.iter().all(|s| s.n_weights() <= MAX_WEIGHTS)
 }
 
-/// One layer's unit-major buffers: `out_dim` rows of `lanes` values.
-#[derive(Clone, Debug, Default)]
-struct UnitLayer {
-    z: Vec<f32>,
-    a: Vec<f32>,
-    /// Inverted-dropout scale per value (0 or 1/keep) and the masked output, when dropout ran.
-    mask: Vec<f32>,
-    dropped_out: Vec<f32>,
-    dropped: bool,
-}
-
-impl UnitLayer {
-    fn output(&self) -> &[f32] {
-        if self.dropped { &self.dropped_out } else { &self.a }
-    }
-}
-
 /// Scratch buffers of the unit-major passes, reused across batches.
 #[derive(Clone, Debug, Default)]
 pub struct UnitBuffers {
     rows: usize,
     lanes: usize,
     x: Vec<f32>,
-    layers: Vec<UnitLayer>,
+    /// One per layer: `out_dim` rows of `lanes` values.
+    layers: Vec<LayerBuffers>,
     delta: Vec<f32>,
     grad_a: Vec<f32>,
     /// The output layer in rows (rows × out_dim): z, f(z), ∂L/∂a and ∂L/∂z.
@@ -76,7 +60,7 @@ impl UnitBuffers {
         self.rows = rows;
         self.lanes = lanes;
         self.x = vec![0.0; in_dim * lanes];
-        self.layers = shapes.iter().map(|s| UnitLayer { z: vec![0.0; s.out_dim * lanes], a: vec![0.0; s.out_dim * lanes], ..Default::default() }).collect();
+        self.layers = shapes.iter().map(|s| LayerBuffers::with_len(s.out_dim * lanes)).collect();
         self.delta = vec![0.0; widest * lanes];
         self.grad_a = vec![0.0; widest * lanes];
         self.top_z = vec![0.0; rows * out_dim];
@@ -147,18 +131,14 @@ pub fn forward(shapes: &[LayerShape], params: &[f32], x: &[f32], pick: Option<&[
     let last = shapes.len() - 1;
     for (l, s) in shapes.iter().enumerate() {
         let (done, rest) = ub.layers.split_at_mut(l);
-        let input: &[f32] = if l == 0 { &ub.x } else { done[l - 1].output() };
+        let input: &[f32] = if l == 0 { &ub.x } else { done[l - 1].input_for_next() };
         let cur = &mut rest[0];
         affine(input, &params[s.weight_range()], &params[s.bias_range()], &mut cur.z, lanes, s.in_dim, s.out_dim);
-        cur.dropped = false;
         if l == last {
             break;
         }
         s.activation.forward(&cur.z, &mut cur.a, lanes);
-        if let Some(rng) = rng.as_deref_mut().filter(|_| s.dropout > 0.0) {
-            apply_dropout(s.dropout, rng, &cur.a, &mut cur.mask, &mut cur.dropped_out);
-            cur.dropped = true;
-        }
+        cur.drop_out(s.dropout, rng.as_deref_mut());
     }
     // The output layer goes to rows: a row-wise activation (softmax) and the losses work there.
     let out_dim = shapes[last].out_dim;
@@ -207,7 +187,7 @@ pub fn loss_and_gradient(
     for l in (0..=last).rev() {
         let s = &shapes[l];
         let (gw, gb) = grads[s.offset..s.offset + s.n_params()].split_at_mut(s.n_weights());
-        let input: &[f32] = if l == 0 { &ub.x } else { ub.layers[l - 1].output() };
+        let input: &[f32] = if l == 0 { &ub.x } else { ub.layers[l - 1].input_for_next() };
         weight_grad(input, &ub.delta[..s.out_dim * lanes], gw, gb, lanes, s.in_dim, s.out_dim);
         let reg = layer_configs[l].regularization.unwrap_or(regularization);
         let w = &params[s.weight_range()];
@@ -217,9 +197,7 @@ pub fn loss_and_gradient(
             let n = s.in_dim * lanes;
             input_grad(&ub.delta[..s.out_dim * lanes], w, &mut ub.grad_a[..n], lanes, s.in_dim, s.out_dim);
             let below = &ub.layers[l - 1];
-            if below.dropped {
-                ub.grad_a[..n].iter_mut().zip(&below.mask).for_each(|(g, m)| *g *= m);
-            }
+            below.mask_gradient(&mut ub.grad_a[..n]);
             // Hidden activations are element-wise, so the row length passed is irrelevant.
             shapes[l - 1].activation.backward(&below.z, &below.a, &ub.grad_a[..n], &mut ub.delta[..n], 1);
         }

@@ -218,8 +218,8 @@ pub struct PlaneStyle {
 }
 
 impl PlaneStyle {
-    /// (a, b) when the colour of a single output v is the background map at v·a + b (what
-    /// [`PlaneStyle::colour`] computes for continuous binary and regression maps).
+    /// (a, b) when a single output v is coloured as the background map at v·a + b: the
+    /// continuous binary and regression maps, which the plane colours four pixels at a time.
     fn linear_map(&self) -> Option<(f32, f32)> {
         match self.task {
             _ if self.discretize => None,
@@ -232,31 +232,21 @@ impl PlaneStyle {
     /// Colour of one output row.
     #[inline]
     fn colour(&self, out: &[f32]) -> [u8; 4] {
-        match self.task {
+        if let Some((a, b)) = self.linear_map() {
+            return lut_colour(&LUT_BACKGROUND, out[0] * a + b);
+        }
+        // Discretized: full colour on each side of the threshold (NaN: the upper side).
+        let v = match self.task {
+            Task::MultiClassification { classes } => return multi_colour(out, classes, self.discretize),
             Task::BinaryClassification => {
-                let p = if out[0].is_nan() {
-                    0.5
-                } else {
-                    out[0].clamp(0.0, 1.0)
-                };
-                let v = if self.discretize {
-                    if p >= 0.5 { 1.0 } else { -1.0 }
-                } else {
-                    2.0 * p - 1.0
-                };
-                lut_colour(&LUT_BACKGROUND, v)
+                if out[0].is_nan() || out[0] >= 0.5 { 1.0 } else { -1.0 }
             }
             Task::Regression => {
                 let v = out[0] / self.value_scale;
-                let v = if self.discretize && v.is_finite() {
-                    v.signum() * f32::from(v != 0.0)
-                } else {
-                    v
-                };
-                lut_colour(&LUT_BACKGROUND, v)
+                if v.is_finite() { v.signum() * f32::from(v != 0.0) } else { v }
             }
-            Task::MultiClassification { classes } => multi_colour(out, classes, self.discretize),
-        }
+        };
+        lut_colour(&LUT_BACKGROUND, v)
     }
 }
 
