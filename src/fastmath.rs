@@ -26,19 +26,44 @@ pub fn exp(x: f32) -> f32 {
 /// denominator, the minimax fit Eigen uses for float), after clamping where tanh rounds to ±1:
 /// no exponential, no branch, one division, so the loop vectorises. Max relative error 4.4e-7.
 #[inline(always)]
-#[allow(clippy::excessive_precision)] // the fit's coefficients, kept as published
 pub fn tanh(x: f32) -> f32 {
-    let x = x.clamp(-7.905_311, 7.905_311);
+    tanh_with(x, &TANH_FIT)
+}
+
+/// [`tanh`]'s clamp bound, then its numerator's coefficients (x¹³ down to x¹) and its
+/// denominator's (x⁶ down to x⁰).
+#[allow(clippy::excessive_precision)] // the fit's coefficients, kept as published
+pub const TANH_FIT: [f32; 12] = [
+    7.905_311,
+    -2.760_768_5e-16,
+    2.000_187_9e-13,
+    -8.604_671_5e-11,
+    5.122_297e-8,
+    1.485_722_4e-5,
+    6.372_619_3e-4,
+    4.893_524_6e-3,
+    1.198_258_4e-6,
+    1.185_347_1e-4,
+    2.268_434_6e-3,
+    4.893_525e-3,
+];
+
+/// [`tanh`] with its coefficients passed in: a long loop can take them from
+/// `std::hint::black_box(TANH_FIT)`, so that wasm holds them in registers (V8 rebuilds every
+/// vector constant on each pass of a loop). The result is the same, bit for bit.
+#[inline(always)]
+pub fn tanh_with(x: f32, fit: &[f32; 12]) -> f32 {
+    let x = x.clamp(-fit[0], fit[0]);
     let x2 = x * x;
-    let p = x2 * -2.760_768_5e-16 + 2.000_187_9e-13;
-    let p = p * x2 + -8.604_671_5e-11;
-    let p = p * x2 + 5.122_297e-8;
-    let p = p * x2 + 1.485_722_4e-5;
-    let p = p * x2 + 6.372_619_3e-4;
-    let p = (p * x2 + 4.893_524_6e-3) * x;
-    let q = x2 * 1.198_258_4e-6 + 1.185_347_1e-4;
-    let q = q * x2 + 2.268_434_6e-3;
-    let q = q * x2 + 4.893_525e-3;
+    let p = x2 * fit[1] + fit[2];
+    let p = p * x2 + fit[3];
+    let p = p * x2 + fit[4];
+    let p = p * x2 + fit[5];
+    let p = p * x2 + fit[6];
+    let p = (p * x2 + fit[7]) * x;
+    let q = x2 * fit[8] + fit[9];
+    let q = q * x2 + fit[10];
+    let q = q * x2 + fit[11];
     p / q
 }
 
@@ -73,6 +98,23 @@ mod tests {
         assert_eq!(super::tanh(0.0), 0.0);
         assert_eq!(super::tanh(30.0), 1.0);
         assert_eq!(super::tanh(-30.0), -1.0);
+    }
+
+    /// The activation's long-run path (coefficients through `black_box`) gives the short path's
+    /// values bit for bit, so a neuron's map shows exactly what training computes.
+    #[test]
+    fn tanh_activation_is_the_same_on_long_and_short_runs() {
+        let z: Vec<f32> = (0..3000).map(|i| (i as f32 - 1500.0) / 97.0).chain([f32::NAN, 40.0, -40.0, -0.0]).collect();
+        let mut long = vec![0.0; z.len()];
+        crate::activation::Activation::Tanh.forward(&z, &mut long, 1);
+        for (chunk, want) in z.chunks(100).zip(long.chunks(100)) {
+            let mut short = vec![0.0; chunk.len()];
+            crate::activation::Activation::Tanh.forward(chunk, &mut short, 1);
+            for ((s, w), v) in short.iter().zip(want).zip(chunk) {
+                assert_eq!(s.to_bits(), w.to_bits(), "tanh({v})");
+                assert_eq!(s.to_bits(), super::tanh(*v).to_bits());
+            }
+        }
     }
 
     #[test]

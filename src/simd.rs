@@ -140,42 +140,47 @@ impl F4 {
     }
 
     /// Lanes clamped to [lo, hi], NaN lanes replaced by `nan`: a colour-table index in range
-    /// whatever the input.
+    /// whatever the input. The bounds are vectors so that a loop can build them once.
     #[inline(always)]
-    pub fn clamp_or(self, lo: f32, hi: f32, nan: f32) -> F4 {
+    pub fn clamp_or(self, lo: F4, hi: F4, nan: F4) -> F4 {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: SSE is part of the x86-64 baseline. maxps/minps return their second operand
         // when a lane is NaN, so the NaN lanes are replaced first.
         unsafe {
             let ordered = arch::_mm_cmpord_ps(self.0, self.0);
-            let v = arch::_mm_or_ps(arch::_mm_and_ps(ordered, self.0), arch::_mm_andnot_ps(ordered, arch::_mm_set1_ps(nan)));
-            F4(arch::_mm_min_ps(arch::_mm_max_ps(v, arch::_mm_set1_ps(lo)), arch::_mm_set1_ps(hi)))
+            let v = arch::_mm_or_ps(arch::_mm_and_ps(ordered, self.0), arch::_mm_andnot_ps(ordered, nan.0));
+            F4(arch::_mm_min_ps(arch::_mm_max_ps(v, lo.0), hi.0))
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         {
-            let v = arch::v128_bitselect(self.0, arch::f32x4_splat(nan), arch::f32x4_eq(self.0, self.0));
-            F4(arch::f32x4_pmin(arch::f32x4_pmax(v, arch::f32x4_splat(lo)), arch::f32x4_splat(hi)))
+            let v = arch::v128_bitselect(self.0, nan.0, arch::f32x4_eq(self.0, self.0));
+            F4(arch::f32x4_pmin(arch::f32x4_pmax(v, lo.0), hi.0))
         }
         #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
         {
-            let f = |v: f32| if v.is_nan() { nan } else { v.clamp(lo, hi) };
-            F4([f(self.0[0]), f(self.0[1]), f(self.0[2]), f(self.0[3])])
+            let f = |k: usize| if self.0[k].is_nan() { nan.0[k] } else { self.0[k].max(lo.0[k]).min(hi.0[k]) };
+            F4([f(0), f(1), f(2), f(3)])
         }
     }
 
-    /// Lanes truncated towards zero to integers; for lanes in [0, 2^31), as after [`F4::clamp_or`].
+    /// Lanes rounded to the nearest integer, ties to even; for lanes in [0, 2^22], as after
+    /// [`F4::clamp_or`]. In wasm this is one add and one integer subtract (the integer lands in
+    /// the mantissa of x + 2^23), where `i32x4.trunc_sat_f32x4_s` costs V8 about eight
+    /// instructions for its NaN and overflow fix-ups.
     #[inline(always)]
-    pub fn trunc_u32(self) -> [u32; 4] {
+    pub fn round_u32(self) -> [u32; 4] {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: SSE2 is part of the x86-64 baseline; __m128i and [u32; 4] have the same size.
-        return unsafe { core::mem::transmute::<arch::__m128i, [u32; 4]>(arch::_mm_cvttps_epi32(self.0)) };
+        // SAFETY: SSE2 is part of the x86-64 baseline and rounds to nearest-even unless MXCSR
+        // was changed, which Rust code never does; __m128i and [u32; 4] have the same size.
+        return unsafe { core::mem::transmute::<arch::__m128i, [u32; 4]>(arch::_mm_cvtps_epi32(self.0)) };
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         {
-            let v = arch::i32x4_trunc_sat_f32x4(self.0);
-            return [arch::u32x4_extract_lane::<0>(v), arch::u32x4_extract_lane::<1>(v), arch::u32x4_extract_lane::<2>(v), arch::u32x4_extract_lane::<3>(v)];
+            const TWO_23: f32 = 8_388_608.0;
+            let bits = arch::i32x4_sub(arch::f32x4_add(self.0, arch::f32x4_splat(TWO_23)), arch::f32x4_splat(TWO_23));
+            return [arch::u32x4_extract_lane::<0>(bits), arch::u32x4_extract_lane::<1>(bits), arch::u32x4_extract_lane::<2>(bits), arch::u32x4_extract_lane::<3>(bits)];
         }
         #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
-        return self.0.map(|v| v as u32);
+        return self.0.map(|v| v.round_ties_even() as u32);
     }
 
     /// (l0 + l1) + (l2 + l3).
@@ -202,9 +207,11 @@ mod tests {
         let sums = F4::sums(va, vb, va * vb, F4::splat(2.0)).to_array();
         assert_eq!(sums, [10.0, 1.75, 5.5, 8.0]);
         let odd = [f32::NAN, -3.0, 0.25, 7.0];
-        let clamped = unsafe { F4::load(odd.as_ptr()) }.clamp_or(0.0, 5.0, 2.5);
+        let clamped = unsafe { F4::load(odd.as_ptr()) }.clamp_or(F4::splat(0.0), F4::splat(5.0), F4::splat(2.5));
         assert_eq!(clamped.to_array(), [2.5, 0.0, 0.25, 5.0]);
-        assert_eq!(clamped.trunc_u32(), [2, 0, 0, 5]);
+        assert_eq!(clamped.round_u32(), [2, 0, 0, 5]);
+        let ties = [0.5f32, 1.5, 2.4999, 511.5];
+        assert_eq!(unsafe { F4::load(ties.as_ptr()) }.round_u32(), [0, 2, 2, 512]);
         let mut out = [0.0f32; 5];
         unsafe { va.store(out.as_mut_ptr().add(1)) };
         assert_eq!(out, [0.0, 1.0, 2.0, 3.0, 4.0]);

@@ -103,7 +103,7 @@ static LUT_BACKGROUND: [[u8; 4]; 2 * LUT_HALF + 1] = diverging_lut(BACKGROUND_ST
 #[inline]
 fn lut_colour(lut: &[[u8; 4]; 2 * LUT_HALF + 1], v: f32) -> [u8; 4] {
     let v = if v.is_nan() { 0.0 } else { v.clamp(-1.0, 1.0) };
-    lut[((v + 1.0) * LUT_HALF as f32 + 0.5) as usize]
+    lut[((v + 1.0) * LUT_HALF as f32).round_ties_even() as usize]
 }
 
 /// Grey images (values in [0, 1], 1 = full ink, NaN as blank) as RGBA pixels into `out`
@@ -306,15 +306,18 @@ pub fn neuron_image(values: &[f32], act: Activation, img: &mut [u8]) {
 /// indices in vector lanes (NaN and the clamp as selects); what is left per pixel is one table
 /// load and one 4-byte store.
 fn diverging_image(values: &[f32], a: f32, b: f32, lut: &[[u8; 4]; 2 * LUT_HALF + 1], img: &mut [u8]) {
-    let half = LUT_HALF as f32;
-    let (scale, offset) = (F4::splat(a * half), F4::splat((b + 1.0) * half + 0.5));
+    // V8 rebuilds a vector constant on every pass of a loop, several instructions each time;
+    // values it cannot see as constants are built once and stay in registers.
+    let [a, b, half] = std::hint::black_box([a, b, LUT_HALF as f32]);
+    let (scale, offset) = (F4::splat(a * half), F4::splat((b + 1.0) * half));
+    let (lo, hi, nan) = (F4::splat(0.0), F4::splat(2.0 * half), F4::splat(half));
     let n = values.len().min(img.len() / 4);
     let (values, img) = (&values[..n], &mut img[..n * 4]);
     let mut quads = img.chunks_exact_mut(16);
     for (v4, px4) in values.chunks_exact(4).zip(&mut quads) {
         // SAFETY: `v4` holds four values.
         let t = offset.mul_add(scale, unsafe { F4::load(v4.as_ptr()) });
-        let index = t.clamp_or(0.0, (2 * LUT_HALF) as f32, half + 0.5).trunc_u32();
+        let index = t.clamp_or(lo, hi, nan).round_u32();
         // SAFETY: clamp_or keeps every index within 0..=2·LUT_HALF, the table's range.
         let colour = |k: usize| unsafe { *lut.get_unchecked(index[k] as usize) };
         px4.copy_from_slice([colour(0), colour(1), colour(2), colour(3)].as_flattened());
