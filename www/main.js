@@ -472,9 +472,10 @@ function legendLabels() {
   }
   const reg = state.task === 'regression';
   const scale = reg && state.value_scale ? Number(state.value_scale.toPrecision(2)) : 1;
-  $('legend-lo').textContent = reg ? `−${scale}` : state.class_names[0] ?? '0';
-  $('legend-mid').textContent = reg ? '0' : 'unsure';
-  $('legend-hi').textContent = reg ? `${scale}` : state.class_names[1] ?? '1';
+  const label = (id, text) => Object.assign($(id), { textContent: text, title: text });
+  label('legend-lo', reg ? `−${scale}` : state.class_names[0] ?? '0');
+  label('legend-mid', reg ? '0' : 'unsure');
+  label('legend-hi', reg ? `${scale}` : state.class_names[1] ?? '1');
 }
 
 // ---------- start ----------

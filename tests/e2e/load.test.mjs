@@ -66,3 +66,31 @@ test('the page fits and draws at 1920×1080', async () => {
   await screenshot(page, '02-initial-1920x1080');
   assert.deepEqual(page.errors, []);
 });
+
+test('the legend names both classes and its three labels stay apart, under the bar', async () => {
+  const page = await pg.open('dataset=xor');
+  const bar = await page.evaluate(() => {
+    const r = document.getElementById('legend').getBoundingClientRect();
+    return { left: r.left, right: r.right };
+  });
+  const boxes = async () => page.evaluate(() => ['legend-lo', 'legend-mid', 'legend-hi'].map((id) => {
+    const e = document.getElementById(id);
+    // The text's own extent, not its grid cell: a Range measures the glyphs laid out.
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    const r = range.getBoundingClientRect();
+    const cell = e.getBoundingClientRect();
+    return { text: e.textContent, title: e.title, left: Math.max(r.left, cell.left), right: Math.min(r.right, cell.right) };
+  }));
+  // Readable as three labels: a visible gap between neighbours, none past the bar's ends.
+  const apart = (b) => b[0].right + 4 <= b[1].left && b[1].right + 4 <= b[2].left && b[0].left >= bar.left - 0.5 && b[2].right <= bar.right + 0.5;
+  let b = await boxes();
+  assert.deepEqual(b.map((x) => x.text), ['different signs', 'unsure', 'same sign']);
+  assert.ok(apart(b), `labels overlap: ${JSON.stringify(b)}`);
+  // A CSV's long class names shorten with an ellipsis and keep the full name as a tooltip.
+  await page.evaluate(() => { document.getElementById('legend-lo').textContent = 'a class name far too long to fit beside the bar'; });
+  b = await boxes();
+  assert.ok(apart(b), `a long name runs into the middle label: ${JSON.stringify(b)}`);
+  assert.equal(b[2].title, 'same sign');
+  assert.deepEqual(page.errors, []);
+});
