@@ -48,9 +48,8 @@ pub const TANH_FIT: [f32; 12] = [
     4.893_525e-3,
 ];
 
-/// [`tanh`] with its coefficients passed in: a long loop can take them from
-/// `std::hint::black_box(TANH_FIT)`, so that wasm holds them in registers (V8 rebuilds every
-/// vector constant on each pass of a loop). The result is the same, bit for bit.
+/// [`tanh`] with its coefficients passed in, so that a long loop can take them through
+/// [`crate::simd::held`]. The result is the same, bit for bit.
 #[inline(always)]
 pub fn tanh_with(x: f32, fit: &[f32; 12]) -> f32 {
     let x = x.clamp(-fit[0], fit[0]);
@@ -100,7 +99,7 @@ mod tests {
         assert_eq!(super::tanh(-30.0), -1.0);
     }
 
-    /// The activation's long-run path (coefficients through `black_box`) gives the short path's
+    /// The activation's long-run path (coefficients through `simd::held`) gives the short path's
     /// values bit for bit, so a neuron's map shows exactly what training computes.
     #[test]
     fn tanh_activation_is_the_same_on_long_and_short_runs() {

@@ -9,6 +9,15 @@ use core::arch::x86_64 as arch;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use core::arch::wasm32 as arch;
 
+/// `v`, unchanged, as a value the optimiser cannot see through. LLVM leaves a loop's constants as
+/// `v128.const` inside the loop, and V8 builds each again on every pass (several instructions);
+/// coefficients taken through this once before a long loop are built once and stay in registers.
+/// The arithmetic, and so the result, is the same bit for bit.
+#[inline(always)]
+pub fn held<T>(v: T) -> T {
+    std::hint::black_box(v)
+}
+
 /// Four f32 lanes.
 #[derive(Clone, Copy, Debug)]
 #[repr(transparent)]

@@ -306,9 +306,7 @@ pub fn neuron_image(values: &[f32], act: Activation, img: &mut [u8]) {
 /// indices in vector lanes (NaN and the clamp as selects); what is left per pixel is one table
 /// load and one 4-byte store.
 fn diverging_image(values: &[f32], a: f32, b: f32, lut: &[[u8; 4]; 2 * LUT_HALF + 1], img: &mut [u8]) {
-    // V8 rebuilds a vector constant on every pass of a loop, several instructions each time;
-    // values it cannot see as constants are built once and stay in registers.
-    let [a, b, half] = std::hint::black_box([a, b, LUT_HALF as f32]);
+    let [a, b, half] = crate::simd::held([a, b, LUT_HALF as f32]);
     let (scale, offset) = (F4::splat(a * half), F4::splat((b + 1.0) * half));
     let (lo, hi, nan) = (F4::splat(0.0), F4::splat(2.0 * half), F4::splat(half));
     let n = values.len().min(img.len() / 4);
