@@ -2,6 +2,8 @@
 //! at a time; these inline into the activation loops, which the compiler then vectorises (SSE
 //! natively, simd128 in wasm). Accuracy is within a few ulp of the exact functions (tested below).
 
+use crate::simd::F4;
+
 const LOG2E: f32 = std::f32::consts::LOG2_E;
 // ln 2 split in two so that n·LN2_HI is exact for |n| < 2^9 (Cody & Waite range reduction).
 const LN2_HI: f32 = 0.693_359_4;
@@ -24,10 +26,11 @@ pub fn exp(x: f32) -> f32 {
 
 /// tanh x as one rational function of x (odd degree-13 numerator over even degree-6
 /// denominator, the minimax fit Eigen uses for float), after clamping where tanh rounds to ±1:
-/// no exponential, no branch, one division, so the loop vectorises. Max relative error 4.4e-7.
+/// no exponential, no branch, one division. Max relative error 4.4e-7. One value at a time; the
+/// activation runs [`tanh4`], of which this is one lane, so both give the same bits.
 #[inline(always)]
 pub fn tanh(x: f32) -> f32 {
-    tanh_with(x, &TANH_FIT)
+    tanh4(F4::splat(x), &TanhLanes::new(TANH_FIT)).to_array()[0]
 }
 
 /// [`tanh`]'s clamp bound, then its numerator's coefficients (x¹³ down to x¹) and its
@@ -48,21 +51,44 @@ pub const TANH_FIT: [f32; 12] = [
     4.893_525e-3,
 ];
 
-/// [`tanh`] with its coefficients passed in, so that a long loop can take them through
-/// [`crate::simd::held`]. The result is the same, bit for bit.
+/// A tanh fit ([`TANH_FIT`]) spread over four lanes, built once before a loop.
+#[derive(Clone, Copy)]
+pub struct TanhLanes {
+    lo: F4,
+    hi: F4,
+    num: [F4; 7],
+    den: [F4; 4],
+}
+
+impl TanhLanes {
+    #[inline(always)]
+    pub fn new(fit: [f32; 12]) -> TanhLanes {
+        TanhLanes {
+            lo: F4::splat(-fit[0]),
+            hi: F4::splat(fit[0]),
+            num: [1, 2, 3, 4, 5, 6, 7].map(|i| F4::splat(fit[i])),
+            den: [8, 9, 10, 11].map(|i| F4::splat(fit[i])),
+        }
+    }
+}
+
+/// tanh of four lanes by Horner's rule in x², each step one [`F4::mul_add`] (fused in a relaxed
+/// SIMD build).
 #[inline(always)]
-pub fn tanh_with(x: f32, fit: &[f32; 12]) -> f32 {
-    let x = x.clamp(-fit[0], fit[0]);
+pub fn tanh4(x: F4, fit: &TanhLanes) -> F4 {
+    let x = x.clamp(fit.lo, fit.hi);
     let x2 = x * x;
-    let p = x2 * fit[1] + fit[2];
-    let p = p * x2 + fit[3];
-    let p = p * x2 + fit[4];
-    let p = p * x2 + fit[5];
-    let p = p * x2 + fit[6];
-    let p = (p * x2 + fit[7]) * x;
-    let q = x2 * fit[8] + fit[9];
-    let q = q * x2 + fit[10];
-    let q = q * x2 + fit[11];
+    let [n13, n11, n9, n7, n5, n3, n1] = fit.num;
+    let p = n11.mul_add(x2, n13);
+    let p = n9.mul_add(p, x2);
+    let p = n7.mul_add(p, x2);
+    let p = n5.mul_add(p, x2);
+    let p = n3.mul_add(p, x2);
+    let p = n1.mul_add(p, x2) * x;
+    let [d6, d4, d2, d0] = fit.den;
+    let q = d4.mul_add(x2, d6);
+    let q = d2.mul_add(q, x2);
+    let q = d0.mul_add(q, x2);
     p / q
 }
 
