@@ -2,10 +2,12 @@
 // with the same batch sizes in every engine, times them with performance.now(), and leaves the
 // figures in window.benchResults for scripts/bench.sh. Nothing here is pass/fail.
 //
-// Engines: nnplay compiled with and without wasm simd128 (bench/pkg-simd, bench/pkg-nosimd: the
-// library's Network and Trainer behind bench/wasm), TensorFlow.js with its cpu and wasm backends
-// (model.fit / model.predict, the API a TF.js user calls), ConvNetJS (Trainer.train per sample,
-// its only API). The page's own session (www/pkg Playground) is timed for rendering and stepping.
+// Engines: nnplay compiled with relaxed SIMD, with plain simd128 and without SIMD
+// (bench/pkg-relaxed, bench/pkg-simd, bench/pkg-nosimd: the library's Network and Trainer behind
+// bench/wasm), TensorFlow.js with its cpu and wasm backends (model.fit / model.predict, the API a
+// TF.js user calls), ConvNetJS (Trainer.train per sample, its only API). The page's own session
+// (the Playground of www/pkg-relaxed or www/pkg, as the page picks) is timed for rendering and
+// stepping.
 
 const params = new URLSearchParams(location.search);
 const SECONDS = Number(params.get('seconds') ?? 1.5);
@@ -76,6 +78,7 @@ function nnplayEngine(mod) {
       train: (k) => b.train_epochs(k),
       forward: (k) => b.forward(k),
       accuracy: () => b.accuracy(),
+      values: (res) => b.neuron_values(res),
       maps: (res) => b.neuron_maps(res),
       free: () => b.free(),
     };
@@ -168,15 +171,17 @@ function addRow(table, cells) {
 const fmt = (v) => (v == null ? '—' : v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(1));
 
 async function main() {
+  const relaxed = await loadNnplay('pkg-relaxed');
   const simd = await loadNnplay('pkg-simd');
   const nosimd = await loadNnplay('pkg-nosimd');
-  const dataMod = simd ?? nosimd;
-  if (!dataMod) throw new Error('no nnplay benchmark build found in bench/pkg-simd or bench/pkg-nosimd');
+  const dataMod = simd ?? relaxed ?? nosimd;
+  if (!dataMod) throw new Error('no nnplay benchmark build found in bench/pkg-relaxed, bench/pkg-simd or bench/pkg-nosimd');
   if (typeof tf !== 'undefined' && tf.wasm) {
     // The backend's .wasm files are served from the same origin, straight from the npm package.
     tf.wasm.setWasmPaths(new URL('node_modules/@tensorflow/tfjs-backend-wasm/dist/', location.href).href);
   }
   const engines = [
+    ['nnplay-relaxed', relaxed && nnplayEngine(relaxed)],
     ['nnplay-simd', simd && nnplayEngine(simd)],
     ['nnplay-nosimd', nosimd && nnplayEngine(nosimd)],
     ['tfjs-cpu', typeof tf !== 'undefined' && tfjsEngine('cpu')],
@@ -218,15 +223,20 @@ async function main() {
     }
   }
 
-  // Every neuron's 100×100 map on 7→[8×6]→1, as the TensorFlow Playground redraws them.
-  for (const [name, mod] of [['nnplay-simd', simd], ['nnplay-nosimd', nosimd]]) {
+  // Every neuron's 100×100 map on 7→[8×6]→1: the values alone (the work of the TensorFlow
+  // Playground's updateDecisionBoundary, the figure its target compares with), then with an RGBA
+  // image of every map at full size, as nnplay's page draws them.
+  for (const [name, mod] of [['nnplay-relaxed', relaxed], ['nnplay-simd', simd], ['nnplay-nosimd', nosimd]]) {
     if (!mod || (ENGINES && !ENGINES.includes(name))) continue;
     const w = WORKLOADS.find((x) => x.id === 'pg_large');
     const e = await nnplayEngine(mod)(w, dataFor(w));
-    const perSecond = await rate((k) => { for (let i = 0; i < k; i++) e.maps(100); }, 1);
+    const values = await rate((k) => { for (let i = 0; i < k; i++) e.values(100); }, 1);
+    results.render.push({ what: 'neuron_values_100', engine: name, per_second: values });
+    addRow('render', ['every neuron 100×100 values (7→[8×6]→1)', name, values.toFixed(1), (1000 / values).toFixed(2), '49 value maps']);
+    const images = await rate((k) => { for (let i = 0; i < k; i++) e.maps(100); }, 1);
+    results.render.push({ what: 'decision_maps_100', engine: name, per_second: images });
+    addRow('render', ['every neuron 100×100 values + RGBA (7→[8×6]→1)', name, images.toFixed(1), (1000 / images).toFixed(2), '49 maps + RGBA']);
     e.free();
-    results.render.push({ what: 'decision_maps_100', engine: name, per_second: perSecond });
-    addRow('render', ['every neuron 100×100 (7→[8×6]→1)', name, perSecond.toFixed(1), (1000 / perSecond).toFixed(2), '49 maps + RGBA']);
   }
 
   await pageSession();
@@ -237,14 +247,18 @@ async function main() {
 
 /** The page's own wasm session (www/pkg): boundary rendering, neuron thumbnails, stepping. */
 async function pageSession() {
+  // The build the page's worker picks in this browser (www/wasm-build.js).
+  const { BUILDS, pickBuild } = await import('../www/wasm-build.js');
+  const build = pickBuild();
   let pkg;
   try {
-    pkg = await import('../www/pkg/nnplay.js');
+    pkg = await import(new URL(BUILDS[build], new URL('../www/', import.meta.url)).href);
     await pkg.default();
   } catch (e) {
-    results.notes.push(`www/pkg: not loaded (${e.message ?? e}); build it with scripts/build-wasm.sh`);
+    results.notes.push(`www ${build} build: not loaded (${e.message ?? e}); build it with scripts/build-wasm.sh`);
     return;
   }
+  results.page_build = build;
   status('page session…');
   await pause();
   const large = `dataset=circle&points=1000&train=50&features=${ALL_FEATURES}&layers=8,8,8,8,8,8&act=tanh&lr=0.03&batch=10`;

@@ -56,38 +56,43 @@ function row(what, ours, peerName, peer, target, unit = 'samples/s') {
 const TFP = { small: [1.1e6, 1.6e6], large: [140e3, 150e3], maps: [26, 26], fps: [14, 16] };
 const mid = ([a, b]) => (a + b) / 2;
 
-const simd = (w) => browserRow(w, 'nnplay-simd');
+// nnplay's figures are those of the build the page runs in Chromium: relaxed SIMD (fused
+// multiply-adds) when it was measured, plain simd128 otherwise.
+const OURS = bench.train.some((r) => r.engine === 'nnplay-relaxed' && !r.error) ? 'nnplay-relaxed' : 'nnplay-simd';
+const W = OURS === 'nnplay-relaxed' ? 'wasm relaxed simd' : 'wasm simd';
+const nnplayRow = (w) => browserRow(w, OURS);
 const best = (w, engines) =>
   engines.map((e) => browserRow(w, e)).filter(Boolean).sort((a, b) => b.train_samples_per_s - a.train_samples_per_s)[0];
 
 // (a)
 const aPeer = best('tanh8x6', ['tfjs-cpu', 'tfjs-wasm']);
-row('(a) 2→[8×6]→1 tanh, train, wasm simd', simd('tanh8x6')?.train_samples_per_s, aPeer ? `${aPeer.engine} (fastest TF.js)` : 'TF.js', aPeer?.train_samples_per_s, 5);
-row('(a) forward, wasm simd', simd('tanh8x6')?.forward_samples_per_s, aPeer?.engine ?? 'TF.js', aPeer?.forward_samples_per_s, null);
+row(`(a) 2→[8×6]→1 tanh, train, ${W}`, nnplayRow('tanh8x6')?.train_samples_per_s, aPeer ? `${aPeer.engine} (fastest TF.js)` : 'TF.js', aPeer?.train_samples_per_s, 5);
+row(`(a) forward, ${W}`, nnplayRow('tanh8x6')?.forward_samples_per_s, aPeer?.engine ?? 'TF.js', aPeer?.forward_samples_per_s, null);
 // (b)
 const bPeer = browserRow('mnist', 'tfjs-wasm');
-row('(b) 784-64-64-10 Adam b64, train, wasm simd', simd('mnist')?.train_samples_per_s, 'tfjs-wasm', bPeer?.train_samples_per_s, 1);
-row('(b) forward, wasm simd', simd('mnist')?.forward_samples_per_s, 'tfjs-wasm', bPeer?.forward_samples_per_s, null);
+row(`(b) 784-64-64-10 Adam b64, train, ${W}`, nnplayRow('mnist')?.train_samples_per_s, 'tfjs-wasm', bPeer?.train_samples_per_s, 1);
+row(`(b) forward, ${W}`, nnplayRow('mnist')?.forward_samples_per_s, 'tfjs-wasm', bPeer?.forward_samples_per_s, null);
 row('(b) native epochs/s (same split, same epochs)', runsMnist?.epochs_per_s, `scikit-learn ${sklearn?.sklearn ?? ''}`.trim(), sklearn?.epochs_per_s, 3, 'epochs/s');
 // Playground networks against the TF Playground's engine
-row('2→[4,2]→1 train, wasm simd', simd('pg_small')?.train_samples_per_s, 'TF Playground engine 1.1–1.6 M (mid)', mid(TFP.small), 10);
-row('7→[8×6]→1 train, wasm simd', simd('pg_large')?.train_samples_per_s, 'TF Playground engine 140–150 k (mid)', mid(TFP.large), 20);
-row('7→[8×6]→1 decision maps (every neuron 100×100)', renderRow('decision_maps_100', 'nnplay-simd')?.per_second, 'TF Playground 26/s', mid(TFP.maps), 20, 'maps/s');
+row(`2→[4,2]→1 train, ${W}`, nnplayRow('pg_small')?.train_samples_per_s, 'TF Playground engine 1.1–1.6 M (mid)', mid(TFP.small), 10);
+row(`7→[8×6]→1 train, ${W}`, nnplayRow('pg_large')?.train_samples_per_s, 'TF Playground engine 140–150 k (mid)', mid(TFP.large), 20);
+row('7→[8×6]→1 decision maps (every neuron 100×100, values)', renderRow('neuron_values_100', OURS)?.per_second, 'TF Playground 26/s', mid(TFP.maps), 20, 'maps/s');
+row('same, plus an RGBA image of each of the 49 maps', renderRow('decision_maps_100', OURS)?.per_second, 'TF Playground 26/s (values only)', mid(TFP.maps), null, 'maps/s');
 row('page frame rate, 8×32 playing (TF Playground plays 7→[8×6])', browser.fps?.fps, 'TF Playground page 14–16 fps', mid(TFP.fps), null, 'fps');
 
-// Every engine on every workload, as ratios of nnplay-simd.
-const ENGINES = ['nnplay-nosimd', 'tfjs-cpu', 'tfjs-wasm', 'convnetjs'];
+// Every engine on every workload, as ratios of nnplay's build.
+const ENGINES = [...(OURS === 'nnplay-relaxed' ? ['nnplay-simd'] : []), 'nnplay-nosimd', 'tfjs-cpu', 'tfjs-wasm', 'convnetjs'];
 for (const w of ['tanh8x6', 'pg_small', 'pg_large', 'mnist']) {
-  const ours = simd(w);
+  const ours = nnplayRow(w);
   for (const e of ENGINES) {
     const peer = browserRow(w, e);
     if (!ours && !peer) continue;
-    row(`${w} train, wasm simd vs ${e}${peer?.note ? ` (${peer.note})` : ''}`, ours?.train_samples_per_s, e, peer?.train_samples_per_s, null);
-    row(`${w} forward, wasm simd vs ${e}`, ours?.forward_samples_per_s, e, peer?.forward_samples_per_s, null);
+    row(`${w} train, ${W} vs ${e}${peer?.note ? ` (${peer.note})` : ''}`, ours?.train_samples_per_s, e, peer?.train_samples_per_s, null);
+    row(`${w} forward, ${W} vs ${e}`, ours?.forward_samples_per_s, e, peer?.forward_samples_per_s, null);
   }
   // Native against the browser build.
-  row(`${w} train, native vs wasm simd`, native[`train/${w}`], 'nnplay wasm simd', ours?.train_samples_per_s, null);
-  row(`${w} forward, native vs wasm simd`, native[`forward/${w}`], 'nnplay wasm simd', ours?.forward_samples_per_s, null);
+  row(`${w} train, native vs ${W}`, native[`train/${w}`], `nnplay ${W}`, ours?.train_samples_per_s, null);
+  row(`${w} forward, native vs ${W}`, native[`forward/${w}`], `nnplay ${W}`, ours?.forward_samples_per_s, null);
 }
 // The page's own session.
 for (const res of [100, 200]) {

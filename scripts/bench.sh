@@ -7,8 +7,8 @@
 #
 # Steps: native criterion throughput (benches/train.rs), native whole runs with peak memory
 # (benches/runs.rs), scikit-learn on the same MNIST split (scripts/bench_sklearn.py, in its own
-# .bench-venv), the wasm builds (www/pkg by scripts/build-wasm.sh; bench/pkg-simd and
-# bench/pkg-nosimd from bench/wasm), then the browser benchmark in headless Chromium
+# .bench-venv), the wasm builds (www/pkg and www/pkg-relaxed by scripts/build-wasm.sh;
+# bench/pkg-relaxed, bench/pkg-simd and bench/pkg-nosimd from bench/wasm), then the browser benchmark in headless Chromium
 # (bench/run.mjs driving bench/index.html) and the table (bench/report.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,14 +55,16 @@ if [ -x scripts/build-wasm.sh ]; then
 else
   echo "warning: scripts/build-wasm.sh not found; the page rows use the existing www/pkg if any" >&2
 fi
-# The benchmark's own handle on the engine, with and without simd128 (separate target dirs so a
-# rerun rebuilds nothing). wasm32's default features do not include simd128.
+# The benchmark's own handle on the engine: with relaxed SIMD (the page's build in Chromium), with
+# plain simd128 and without SIMD (separate target dirs so a rerun rebuilds nothing). wasm32's
+# default features include neither.
 build_bench_wasm() {
   local name="$1" flags="$2"
   RUSTFLAGS="$flags" CARGO_TARGET_DIR="bench/wasm/target/$name" \
     cargo build --release --target wasm32-unknown-unknown --manifest-path bench/wasm/Cargo.toml >&2
   wasm-bindgen --target web --out-dir "bench/pkg-$name" "bench/wasm/target/$name/wasm32-unknown-unknown/release/nnplay_bench_wasm.wasm"
 }
+build_bench_wasm relaxed "-C target-feature=+simd128,+relaxed-simd"
 build_bench_wasm simd "-C target-feature=+simd128"
 build_bench_wasm nosimd ""
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds the WebAssembly package the page loads (www/pkg/nnplay.js + nnplay_bg.wasm).
-# Idempotent: installs only what is missing, and can be rerun at any time.
+# Builds the WebAssembly packages the page loads (nnplay.js + nnplay_bg.wasm): www/pkg-relaxed
+# with relaxed SIMD (fused multiply-adds) for engines that validate it, and www/pkg with plain
+# simd128 for the others (www/main.js probes and picks). Idempotent: installs only what is
+# missing, and can be rerun at any time.
 #
-#   scripts/build-wasm.sh            # SIMD build into www/pkg
+#   scripts/build-wasm.sh            # the two SIMD builds
 #   scripts/build-wasm.sh --no-simd  # also a build without SIMD into www/pkg-nosimd (benchmarks)
 #
 # The SIMD flag and the test runner live in .cargo/config.toml ([target.wasm32-unknown-unknown]).
@@ -64,6 +66,7 @@ build() {
     if have_wasm_opt; then
         local features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
         if [[ "$flags" == *simd128* ]]; then features="$features --enable-simd"; fi
+        if [[ "$flags" == *relaxed-simd* ]]; then features="$features --enable-relaxed-simd"; fi
         echo "==> wasm-opt -O3 $out/nnplay_bg.wasm"
         # shellcheck disable=SC2086
         npx --yes wasm-opt -O3 $features "$out/nnplay_bg.wasm" -o "$out/nnplay_bg.wasm"
@@ -74,6 +77,7 @@ build() {
 }
 
 build www/pkg "-C target-feature=+simd128" "$TARGET_DIR"
+build www/pkg-relaxed "-C target-feature=+simd128,+relaxed-simd" "$TARGET_DIR/relaxed"
 if [ "$NO_SIMD" = 1 ]; then
     build www/pkg-nosimd "" "$TARGET_DIR/nosimd"
 fi

@@ -13,6 +13,7 @@ import { GalleryView } from './ui/gallery.js';
 import { el } from './ui/tooltip.js';
 import { fmtCount, fmtEpoch } from './ui/format.js';
 import { Pacer } from './ui/pace.js';
+import { BUILD_NAMES, pickBuild } from './wasm-build.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -92,6 +93,8 @@ worker.onmessage = (event) => {
   const msg = event.data;
   switch (msg.type) {
     case 'ready':
+      document.body.dataset.wasm = msg.build;
+      $('steps-per-sec').title = `Training runs in ${BUILD_NAMES[msg.build]}`;
       showNotices(msg.notices);
       applyDescription(msg);
       break;
@@ -480,4 +483,4 @@ function legendLabels() {
 
 // ---------- start ----------
 send({ type: 'speed', value: Number($('speed').value) });
-send({ type: 'init', query: initialQuery() });
+send({ type: 'init', query: initialQuery(), build: pickBuild() });

@@ -2,13 +2,14 @@
 // rendering happen in Rust here), and sends the page small results and ready-made RGBA buffers.
 // The page never waits on training: it draws whatever frame arrived last and acknowledges it,
 // and only then does this worker compute the next one (one frame in flight, no backlog).
-import init, { Playground, options_json } from './pkg/nnplay.js';
+import { BUILDS } from './wasm-build.js';
 
 const BOUNDARY_RES = 100; // the plot is ≥ 100×100; CSS scales it up smoothly
 const NEURON_RES = 32;
 const FEATURE_RES = 32;
 const PREVIEW_POINTS = 160;
 
+let wasm = null; // the loaded build's exports (Playground, options_json, …)
 let pg = null;
 let state = null;
 let playing = false;
@@ -141,14 +142,14 @@ function batchesPerEpoch() {
 
 /** The training points of every 2-D generated set, for the dataset thumbnails. */
 function datasetPreviews() {
-  const options = parse(options_json());
+  const options = parse(wasm.options_json());
   const previews = {};
   for (const d of options.datasets) {
     if (!d.plane || !d.generated) continue;
     // One thumbnail per family of K-class sets: the 3-class one.
     if (/^(spirals|blobs)\d+$/.test(d.token) && !d.token.endsWith('3')) continue;
     try {
-      const p = Playground.from_query(`dataset=${d.token}&points=${PREVIEW_POINTS}&train=90&noise=0&layers=`);
+      const p = wasm.Playground.from_query(`dataset=${d.token}&points=${PREVIEW_POINTS}&train=90&noise=0&layers=`);
       const s = parse(p.state_json());
       previews[d.token] = { task: s.task, classes: s.classes, points: p.train_points() };
       p.free();
@@ -163,7 +164,7 @@ function datasetPreviews() {
 function featureCatalog(options) {
   const tokens = options.features.map((f) => f.token);
   try {
-    const p = Playground.from_query(`features=${tokens.join(',')}&layers=`);
+    const p = wasm.Playground.from_query(`features=${tokens.join(',')}&layers=`);
     const rgba = p.render_features(FEATURE_RES);
     p.free();
     return { res: FEATURE_RES, rgba, tokens };
@@ -188,12 +189,28 @@ function dataChanged() {
   refresh();
 }
 
+/** Loads the build the page picked; the plain SIMD one if that fails. Returns the build loaded. */
+async function load(build) {
+  if (BUILDS[build] && build !== 'simd128') {
+    try {
+      wasm = await import(BUILDS[build]);
+      await wasm.default();
+      return build;
+    } catch (err) {
+      console.warn(`the ${build} build did not load (${errorMessage(err)}); using plain SIMD`);
+    }
+  }
+  wasm = await import(BUILDS.simd128);
+  await wasm.default();
+  return 'simd128';
+}
+
 const handlers = {
-  async init({ query }) {
-    await init();
-    pg = Playground.from_query(query);
+  async init({ query, build }) {
+    build = await load(build);
+    pg = wasm.Playground.from_query(query);
     const notices = parse(pg.notices_json());
-    post({ type: 'ready', notices, ...describe() });
+    post({ type: 'ready', notices, build, ...describe() });
     frame(0);
     const { previews, features } = datasetPreviews();
     const transfer = Object.values(previews).map((p) => p.points.buffer);

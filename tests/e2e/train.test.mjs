@@ -2,7 +2,7 @@
 // 0.1 and the test accuracy reaches 95 % within a bounded number of epochs, read from the page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canvasPixels, distinctColours, readNumber, screenshot, startPlayground, until } from './helpers.mjs';
+import { canvasPixels, distinctColours, readNumber, screenshot, startPlayground, until, waitForReady } from './helpers.mjs';
 
 const MAX_EPOCHS = 1500;
 
@@ -64,4 +64,36 @@ test('one step trains exactly one epoch and reset goes back to zero', async () =
   await until(async () => (await readNumber(page, '#step-count')) === 0);
   assert.equal(await readNumber(page, '#epoch'), 0);
   assert.deepEqual(page.errors, []);
+});
+
+test('the relaxed-SIMD build trains where the engine has it, the plain SIMD build where it does not, to the same numbers up to rounding', async () => {
+  const fallback = await pg.context.newPage();
+  fallback.errors = [];
+  fallback.on('pageerror', (err) => fallback.errors.push(String(err)));
+  // An engine without relaxed SIMD rejects the page's probe module, as this one now does.
+  await fallback.addInitScript(() => {
+    WebAssembly.validate = () => false;
+  });
+  await fallback.goto(new URL('?dataset=circle&lr=0.3', pg.baseUrl).href);
+  await waitForReady(fallback);
+  const relaxed = await pg.open('dataset=circle&lr=0.3');
+  assert.equal(await relaxed.evaluate(() => document.body.dataset.wasm), 'relaxed-simd', 'Chromium validates relaxed SIMD');
+  assert.equal(await fallback.evaluate(() => document.body.dataset.wasm), 'simd128');
+  assert.match(await fallback.getAttribute('#steps-per-sec', 'title'), /no relaxed SIMD/);
+  const losses = [];
+  const start = await readNumber(relaxed, '#train-loss');
+  for (const page of [relaxed, fallback]) {
+    for (let epoch = 1; epoch <= 6; epoch++) {
+      await page.click('#step');
+      await until(async () => (await readNumber(page, '#epoch')) >= epoch);
+    }
+    losses.push([await readNumber(page, '#train-loss'), await readNumber(page, '#test-loss')]);
+  }
+  const [[trainA, testA], [trainB, testB]] = losses;
+  assert.ok(trainA < 0.8 * start, `the relaxed build did not learn in 6 epochs: ${start} → ${losses}`);
+  for (const [a, b] of [[trainA, trainB], [testA, testB]]) {
+    assert.ok(Math.abs(a - b) <= 0.002 + 0.01 * Math.abs(a), `the builds disagree beyond rounding: ${JSON.stringify(losses)}`);
+  }
+  assert.deepEqual(relaxed.errors, []);
+  assert.deepEqual(fallback.errors, []);
 });

@@ -105,10 +105,12 @@ impl Bench {
         nnplay::metrics::accuracy(p.view(), y.view())
     }
 
-    /// Every neuron's map over a res × res grid of the plane [-6, 6]² (as the TensorFlow
-    /// Playground draws them): one forward pass over the grid, then an RGBA image per neuron.
-    /// Returns the number of bytes written.
-    pub fn neuron_maps(&mut self, res: u32) -> Result<u32, JsError> {
+    /// Every neuron's value map over a res × res grid of the plane [-6, 6]²: one forward pass
+    /// over the grid, leaving each neuron's values in one contiguous row. This is the work of the
+    /// TensorFlow Playground's `updateDecisionBoundary` (every node's output at every grid point),
+    /// which it then draws as one 100 × 100 image and 10 × 10 node thumbnails. Returns the output
+    /// at the grid's first point, so the work cannot be skipped.
+    pub fn neuron_values(&mut self, res: u32) -> Result<f32, JsError> {
         let res = res as usize;
         let features = self.features.clone().ok_or_else(|| js_err("this network has no 2-D features"))?;
         if self.grid_res != res {
@@ -122,9 +124,17 @@ impl Bench {
             self.grid = grid;
             self.grid_res = res;
         }
-        let pixels = res * res;
         // The page's way: unit-major, so each neuron's map is one contiguous row.
-        self.net.forward_units(&self.grid, pixels, &mut self.units);
+        self.net.forward_units(&self.grid, res * res, &mut self.units);
+        Ok(self.units.output_rows()[0])
+    }
+
+    /// [`Bench::neuron_values`], then an RGBA image of every neuron's full-resolution map (what
+    /// nnplay's page draws; the TensorFlow Playground colours only the output at full size).
+    /// Returns the number of bytes written.
+    pub fn neuron_maps(&mut self, res: u32) -> Result<u32, JsError> {
+        self.neuron_values(res)?;
+        let pixels = (res * res) as usize;
         let units: usize = self.net.layers().iter().map(|l| l.out_dim).sum();
         self.rgba.resize(units * pixels * 4, 0);
         let mut image = 0;
