@@ -8,7 +8,7 @@ use crate::init::{Initializer, NnRng, rng_from_seed};
 use crate::linalg;
 use crate::loss::Loss;
 use crate::regularization::Regularization;
-use crate::unit_major::{self, UnitBuffers};
+use crate::unit_major::{self, Keep, Samples, UnitBuffers};
 use ndarray::{Array2, ArrayView2};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -297,7 +297,7 @@ impl Network {
     /// `x` is row-major with `rows` rows of `in_dim` values; callers have checked the width.
     pub fn forward(&self, x: &[f32], rows: usize, ws: &mut Workspace) {
         if unit_major::suits(&self.shapes) {
-            unit_major::forward(&self.shapes, &self.params, x, None, rows, &mut ws.units, None);
+            unit_major::forward(&self.shapes, &self.params, Samples::Rows(x), rows, Keep::PreActivations, &mut ws.units, None);
             ws.rows_from_units(&self.shapes, rows);
         } else {
             self.forward_impl(x, rows, ws, None);
@@ -305,11 +305,12 @@ impl Network {
         ws.units_only = false;
     }
 
-    /// Forward pass without dropout that leaves every layer unit-major (one row of values per
-    /// neuron) in `ub`: the fast way to get each neuron's map over a grid of points.
-    /// `x` is row-major with `rows` rows of `in_dim` values; callers have checked the width.
-    pub fn forward_units(&self, x: &[f32], rows: usize, ub: &mut UnitBuffers) {
-        unit_major::forward(&self.shapes, &self.params, x, None, rows, ub, None);
+    /// Forward pass without dropout that leaves every layer's activations unit-major (one row of
+    /// values per neuron) in `ub`: the fast way to get each neuron's map over a grid of points.
+    /// `samples` holds `rows` samples of `in_dim` values; callers have checked the width. A grid
+    /// drawn again and again is best laid out unit-major once ([`unit_major::to_units`]).
+    pub fn forward_units(&self, samples: Samples, rows: usize, ub: &mut UnitBuffers) {
+        unit_major::forward(&self.shapes, &self.params, samples, rows, Keep::Needed, ub, None);
     }
 
     fn forward_impl(&self, x: &[f32], rows: usize, ws: &mut Workspace, mut rng: Option<&mut NnRng>) {

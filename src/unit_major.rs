@@ -8,6 +8,8 @@
 //! Padding lanes hold zero inputs; their outputs are junk that never reaches a gradient, because
 //! the output layer's δ is zero there and every δ below is linear in it.
 
+use crate::activation::Activation;
+use crate::fastmath::{TANH_FIT, TanhLanes, tanh4};
 use crate::init::NnRng;
 use crate::loss::Loss;
 use crate::network::{LayerBuffers, LayerConfig, LayerShape};
@@ -45,7 +47,7 @@ pub struct UnitBuffers {
 
 impl UnitBuffers {
     fn prepare(&mut self, shapes: &[LayerShape], rows: usize) {
-        let lanes = rows.div_ceil(LANES) * LANES;
+        let lanes = padded_lanes(rows);
         let in_dim = shapes.first().map_or(0, |s| s.in_dim);
         let same = self.rows == rows
             && self.lanes == lanes
@@ -75,6 +77,7 @@ impl UnitBuffers {
     }
 
     /// Hidden unit `unit` of layer `layer` over the samples of the last pass: z and a = f(z).
+    /// z is current only after a pass with [`Keep::PreActivations`].
     /// The output layer lives in rows ([`UnitBuffers::output_rows`]), because its activation may
     /// be row-wise (softmax).
     pub fn unit(&self, layer: usize, unit: usize) -> (&[f32], &[f32]) {
@@ -111,33 +114,89 @@ impl UnitBuffers {
     }
 }
 
-/// Runs the network on `rows` samples of `x` (row-major), leaving every layer unit-major in `ub`
-/// and the output layer also in rows ([`UnitBuffers::output_rows`]). With `pick`, sample r is
-/// row pick[r] of `x` (a training batch read in place from the whole data set). `rng` enables
-/// dropout.
-pub fn forward(shapes: &[LayerShape], params: &[f32], x: &[f32], pick: Option<&[usize]>, rows: usize, ub: &mut UnitBuffers, mut rng: Option<&mut NnRng>) {
-    ub.prepare(shapes, rows);
-    let lanes = ub.lanes;
-    let in_dim = shapes[0].in_dim;
+/// Where a unit-major pass reads its `rows` samples.
+#[derive(Clone, Copy, Debug)]
+pub enum Samples<'a> {
+    /// Row-major, sample r is row r.
+    Rows(&'a [f32]),
+    /// Row-major, sample r is row pick\[r\] (a training batch read in place from the whole set).
+    Picked(&'a [f32], &'a [usize]),
+    /// Already unit-major: one row of `padded_lanes(rows)` values per input, zero past `rows`
+    /// ([`to_units`]). A grid that is drawn again and again is laid out once this way.
+    Units(&'a [f32]),
+}
+
+/// `rows` rounded up to whole SIMD registers: the length of one unit-major row.
+pub fn padded_lanes(rows: usize) -> usize {
+    rows.div_ceil(LANES) * LANES
+}
+
+/// `rows` row-major samples of `in_dim` values laid out unit-major, for [`Samples::Units`].
+pub fn to_units(x: &[f32], rows: usize, in_dim: usize) -> Vec<f32> {
+    let lanes = padded_lanes(rows);
+    let mut units = vec![0.0; in_dim * lanes];
+    place_units(x, None, rows, in_dim, lanes, &mut units);
+    units
+}
+
+fn place_units(x: &[f32], pick: Option<&[usize]>, rows: usize, in_dim: usize, lanes: usize, units: &mut [f32]) {
     let mut place = |r: usize, sample: &[f32]| {
         for (i, &v) in sample.iter().enumerate() {
-            ub.x[i * lanes + r] = v;
+            units[i * lanes + r] = v;
         }
     };
     match pick {
         None => x[..rows * in_dim].chunks_exact(in_dim).enumerate().for_each(|(r, sample)| place(r, sample)),
         Some(pick) => pick[..rows].iter().enumerate().for_each(|(r, &i)| place(r, &x[i * in_dim..(i + 1) * in_dim])),
     }
+}
+
+/// What a forward pass must leave in [`UnitBuffers`] besides every layer's activations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Only what the backward pass reads: z of a tanh layer is skipped (its derivative is read
+    /// from f(z)), saving a store per value.
+    Needed,
+    /// Every layer's z too, for callers that show it.
+    PreActivations,
+}
+
+/// Runs the network on `rows` samples, leaving every layer unit-major in `ub` and the output
+/// layer also in rows ([`UnitBuffers::output_rows`]). `rng` enables dropout.
+pub fn forward(shapes: &[LayerShape], params: &[f32], samples: Samples, rows: usize, keep: Keep, ub: &mut UnitBuffers, mut rng: Option<&mut NnRng>) {
+    ub.prepare(shapes, rows);
+    let lanes = ub.lanes;
+    let in_dim = shapes[0].in_dim;
+    let x_units: &[f32] = match samples {
+        Samples::Rows(x) => {
+            place_units(x, None, rows, in_dim, lanes, &mut ub.x);
+            &ub.x
+        }
+        Samples::Picked(x, pick) => {
+            place_units(x, Some(pick), rows, in_dim, lanes, &mut ub.x);
+            &ub.x
+        }
+        Samples::Units(units) => {
+            assert_eq!(units.len(), in_dim * lanes, "unit-major samples: {in_dim} rows of {lanes} values");
+            units
+        }
+    };
     let last = shapes.len() - 1;
     for (l, s) in shapes.iter().enumerate() {
         let (done, rest) = ub.layers.split_at_mut(l);
-        let input: &[f32] = if l == 0 { &ub.x } else { done[l - 1].input_for_next() };
+        let input: &[f32] = if l == 0 { x_units } else { done[l - 1].input_for_next() };
         let cur = &mut rest[0];
-        affine(input, &params[s.weight_range()], &params[s.bias_range()], &mut cur.z, lanes, s.in_dim, s.out_dim);
-        if l == last {
-            break;
+        let (w, b) = (&params[s.weight_range()], &params[s.bias_range()]);
+        if l < last && s.activation == Activation::Tanh {
+            let z = (keep == Keep::PreActivations).then_some(&mut cur.z[..]);
+            affine_tanh(input, w, b, z, &mut cur.a, lanes, s.in_dim, s.out_dim);
+        } else {
+            affine(input, w, b, &mut cur.z, lanes, s.in_dim, s.out_dim);
+            if l == last {
+                break;
+            }
+            s.activation.forward(&cur.z, &mut cur.a, lanes);
         }
-        s.activation.forward(&cur.z, &mut cur.a, lanes);
         cur.drop_out(s.dropout, rng.as_deref_mut());
     }
     // The output layer goes to rows: a row-wise activation (softmax) and the losses work there.
@@ -167,7 +226,11 @@ pub fn loss_and_gradient(
     grads: &mut [f32],
     rng: Option<&mut NnRng>,
 ) -> f32 {
-    forward(shapes, params, x, pick, rows, ub, rng);
+    let samples = match pick {
+        Some(pick) => Samples::Picked(x, pick),
+        None => Samples::Rows(x),
+    };
+    forward(shapes, params, samples, rows, Keep::Needed, ub, rng);
     let lanes = ub.lanes;
     let last = shapes.len() - 1;
     let out_dim = shapes[last].out_dim;
@@ -209,37 +272,68 @@ pub fn loss_and_gradient(
 /// (k × n) row-major as the network stores it. `p` is a multiple of [`LANES`].
 pub fn affine(a: &[f32], w: &[f32], b: &[f32], z: &mut [f32], p: usize, k: usize, n: usize) {
     assert!(p % LANES == 0 && a.len() >= k * p && w.len() == k * n && b.len() == n && z.len() >= n * p);
-    // SAFETY (for `combine`'s unchecked reads): the assert covers every index it forms, as
-    // rows j < n of z, rows i < k of a and w[i·n + j].
-    unsafe { combine(a, z, p, n, k, |j, i| *w.get_unchecked(i * n + j), |j| *b.get_unchecked(j)) }
+    let zp = z.as_mut_ptr();
+    // SAFETY (for `combine`'s unchecked reads and the store): the assert covers every index
+    // formed, as rows j < n of z, rows i < k of a and w[i·n + j].
+    unsafe { combine(a, p, n, k, |j, i| *w.get_unchecked(i * n + j), |j| *b.get_unchecked(j), |at, v| v.store(zp.add(at))) }
+}
+
+/// [`affine`], then f = tanh on each register of z before it leaves: the same bits as
+/// [`Activation::forward`] on the stored z (both go through [`tanh4`]), without a second pass
+/// over memory. z itself is stored only when `z` is given: tanh's derivative is read from f, so
+/// only callers that show z need it. Most playground networks are tanh; their forward passes
+/// over the maps' grids spent a tenth of their time reading z back and more writing it.
+#[allow(clippy::too_many_arguments)]
+pub fn affine_tanh(a: &[f32], w: &[f32], b: &[f32], z: Option<&mut [f32]>, f: &mut [f32], p: usize, k: usize, n: usize) {
+    assert!(p % LANES == 0 && a.len() >= k * p && w.len() == k * n && b.len() == n && f.len() >= n * p);
+    // Held coefficients pay off on long runs only, as in `Activation::forward`.
+    let fit = if n * p >= 64 { TanhLanes::new(crate::simd::held(TANH_FIT)) } else { TanhLanes::new(TANH_FIT) };
+    let fp = f.as_mut_ptr();
+    let coef = |j, i| unsafe { *w.get_unchecked(i * n + j) };
+    let init = |j| unsafe { *b.get_unchecked(j) };
+    // SAFETY: as in `affine`; f (and z when given) has n rows of p values.
+    unsafe {
+        match z {
+            Some(z) => {
+                assert!(z.len() >= n * p);
+                let zp = z.as_mut_ptr();
+                combine(a, p, n, k, coef, init, |at, v| {
+                    v.store(zp.add(at));
+                    tanh4(v, &fit).store(fp.add(at));
+                })
+            }
+            None => combine(a, p, n, k, coef, init, |at, v| tanh4(v, &fit).store(fp.add(at))),
+        }
+    }
 }
 
 /// g (k × p) = w·d: g[i][s] = Σⱼ w[i][j]·d[j][s], the gradient flowing back to the layer's inputs.
 pub fn input_grad(d: &[f32], w: &[f32], g: &mut [f32], p: usize, k: usize, n: usize) {
     assert!(p % LANES == 0 && d.len() >= n * p && w.len() == k * n && g.len() >= k * p);
+    let gp = g.as_mut_ptr();
     // SAFETY: as in `affine`, with the roles of k and n swapped.
-    unsafe { combine(d, g, p, k, n, |i, j| *w.get_unchecked(i * n + j), |_| 0.0) }
+    unsafe { combine(d, p, k, n, |i, j| *w.get_unchecked(i * n + j), |_| 0.0, |at, v| v.store(gp.add(at))) }
 }
 
-/// out[r][s] = init(r) + Σ_c coef(r, c)·src[c][s] for r < rows_out, c < rows_in, over `p` lanes:
-/// the one loop nest behind both products. Lanes go in tiles of up to 16 whose accumulators,
-/// two output rows at a time, stay in registers across the sum; each tile loads every source
-/// row once per pair of outputs.
+/// out[r][s] = init(r) + Σ_c coef(r, c)·src[c][s] for r < rows_out, c < rows_in, over `p` lanes,
+/// each register of out handed to `put` with its offset r·p + s: the one loop nest behind both
+/// products. Lanes go in tiles of up to 16 whose accumulators, two output rows at a time, stay in
+/// registers across the sum; each tile loads every source row once per pair of outputs.
 ///
 /// # Safety
-/// `src` must hold `rows_in` rows and `out` `rows_out` rows of `p` values, p a multiple of
-/// [`LANES`], and `coef`/`init` must be valid for every (r, c) in range.
+/// `src` must hold `rows_in` rows of `p` values, p a multiple of [`LANES`], `coef`/`init` must be
+/// valid for every (r, c) in range and `put` for every offset below rows_out·p.
 #[inline(always)]
-unsafe fn combine(src: &[f32], out: &mut [f32], p: usize, rows_out: usize, rows_in: usize, coef: impl Fn(usize, usize) -> f32, init: impl Fn(usize) -> f32) {
+unsafe fn combine(src: &[f32], p: usize, rows_out: usize, rows_in: usize, coef: impl Fn(usize, usize) -> f32, init: impl Fn(usize) -> f32, put: impl Fn(usize, F4)) {
     let mut t = 0;
     while t + 16 <= p {
-        unsafe { combine_tile::<4>(src, out, p, rows_out, rows_in, t, &coef, &init) };
+        unsafe { combine_tile::<4>(src, p, rows_out, rows_in, t, &coef, &init, &put) };
         t += 16;
     }
     match (p - t) / LANES {
-        3 => unsafe { combine_tile::<3>(src, out, p, rows_out, rows_in, t, &coef, &init) },
-        2 => unsafe { combine_tile::<2>(src, out, p, rows_out, rows_in, t, &coef, &init) },
-        1 => unsafe { combine_tile::<1>(src, out, p, rows_out, rows_in, t, &coef, &init) },
+        3 => unsafe { combine_tile::<3>(src, p, rows_out, rows_in, t, &coef, &init, &put) },
+        2 => unsafe { combine_tile::<2>(src, p, rows_out, rows_in, t, &coef, &init, &put) },
+        1 => unsafe { combine_tile::<1>(src, p, rows_out, rows_in, t, &coef, &init, &put) },
         _ => {}
     }
 }
@@ -249,18 +343,17 @@ unsafe fn combine(src: &[f32], out: &mut [f32], p: usize, rows_out: usize, rows_
 #[allow(clippy::too_many_arguments)]
 unsafe fn combine_tile<const V: usize>(
     src: &[f32],
-    out: &mut [f32],
     p: usize,
     rows_out: usize,
     rows_in: usize,
     t: usize,
     coef: &impl Fn(usize, usize) -> f32,
     init: &impl Fn(usize) -> f32,
+    put: &impl Fn(usize, F4),
 ) {
     let s = src.as_ptr();
-    let o = out.as_mut_ptr();
-    // SAFETY (every pointer below): rows r, r + 1 < rows_out of out and c < rows_in of src,
-    // lanes t..t + 4V ≤ p, as the caller guarantees.
+    // SAFETY (every pointer below): rows c < rows_in of src, lanes t..t + 4V ≤ p, as the caller
+    // guarantees; `put` receives offsets of rows r < rows_out.
     let lanes = |base: *const f32| -> [F4; V] {
         let mut x = [F4::splat(0.0); V];
         for (v, xv) in x.iter_mut().enumerate() {
@@ -281,10 +374,8 @@ unsafe fn combine_tile<const V: usize>(
             }
         }
         for v in 0..V {
-            unsafe {
-                acc0[v].store(o.add(r * p + t + v * LANES));
-                acc1[v].store(o.add((r + 1) * p + t + v * LANES));
-            }
+            put(r * p + t + v * LANES, acc0[v]);
+            put((r + 1) * p + t + v * LANES, acc1[v]);
         }
         r += 2;
     }
@@ -298,7 +389,7 @@ unsafe fn combine_tile<const V: usize>(
             }
         }
         for (v, a) in acc.iter().enumerate() {
-            unsafe { a.store(o.add(r * p + t + v * LANES)) };
+            put(r * p + t + v * LANES, *a);
         }
     }
 }
@@ -391,16 +482,6 @@ mod tests {
         z
     }
 
-    fn to_units(rows: &[f32], m: usize, k: usize, p: usize) -> Vec<f32> {
-        let mut u = vec![0.0; k * p];
-        for r in 0..m {
-            for i in 0..k {
-                u[i * p + r] = rows[r * k + i];
-            }
-        }
-        u
-    }
-
     fn values(n: usize, seed: u32) -> Vec<f32> {
         (0..n).map(|i| (((i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) >> 8) % 1000) as f32 / 500.0 - 1.0).collect()
     }
@@ -410,7 +491,7 @@ mod tests {
         for &(m, k, n) in &[(1usize, 1usize, 1usize), (10, 7, 8), (29, 3, 5), (37, 8, 1), (64, 2, 4), (5, 32, 32)] {
             let p = m.div_ceil(LANES) * LANES;
             let (a, w, b) = (values(m * k, 1), values(k * n, 2), values(n, 3));
-            let au = to_units(&a, m, k, p);
+            let au = to_units(&a, m, k);
             let mut z = vec![0.0; n * p];
             affine(&au, &w, &b, &mut z, p, k, n);
             let want = naive(&a, &w, &b, m, k, n);
@@ -419,9 +500,19 @@ mod tests {
                     assert!((z[j * p + r] - want[r * n + j]).abs() < 1e-4, "affine {m}×{k}×{n} at ({r},{j})");
                 }
             }
+            // The fused tanh gives the bits of the two-pass way, with or without z stored.
+            let mut two_pass = vec![0.0; n * p];
+            Activation::Tanh.forward(&z, &mut two_pass, 1);
+            let (mut zf, mut f, mut f_only) = (vec![0.0; n * p], vec![0.0; n * p], vec![0.0; n * p]);
+            affine_tanh(&au, &w, &b, Some(&mut zf), &mut f, p, k, n);
+            affine_tanh(&au, &w, &b, None, &mut f_only, p, k, n);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&zf), bits(&z), "affine_tanh's z {m}×{k}×{n}");
+            assert_eq!(bits(&f), bits(&two_pass), "affine_tanh's f {m}×{k}×{n}");
+            assert_eq!(bits(&f_only), bits(&two_pass), "affine_tanh without z {m}×{k}×{n}");
             // δ with zero padding, as the passes keep it.
             let d = values(m * n, 4);
-            let du = to_units(&d, m, n, p);
+            let du = to_units(&d, m, n);
             let mut g = vec![0.0; k * p];
             input_grad(&du, &w, &mut g, p, k, n);
             for r in 0..m {
@@ -442,6 +533,42 @@ mod tests {
                 let want: f32 = (0..m).map(|r| d[r * n + j]).sum();
                 assert!((db[j] - want).abs() < 1e-4, "bias grad {m}×{k}×{n} at {j}");
             }
+        }
+    }
+
+    /// Every way of handing over the samples, and both `Keep`s, give the same activations.
+    #[test]
+    fn samples_in_rows_picked_or_unit_major_give_the_same_pass() {
+        use crate::network::{LayerConfig, Network, NetworkConfig};
+        let config = NetworkConfig::new(3, &[5, 4], Activation::Tanh, LayerConfig::new(2, Activation::Sigmoid)).with_seed(7);
+        let net = Network::new(&config).unwrap();
+        let (shapes, params) = (net.layers(), net.params());
+        let rows = 11;
+        let x = values(rows * 3, 9);
+        // Picked: the same samples in reverse order from a reversed copy.
+        let reversed: Vec<f32> = x.chunks_exact(3).rev().flatten().copied().collect();
+        let pick: Vec<usize> = (0..rows).rev().collect();
+        let units = to_units(&x, rows, 3);
+        let run = |samples: Samples, keep: Keep| {
+            let mut ub = UnitBuffers::default();
+            forward(shapes, params, samples, rows, keep, &mut ub, None);
+            let mut scratch = Vec::new();
+            let mut all = Vec::new();
+            for (l, s) in shapes.iter().enumerate() {
+                for u in 0..s.out_dim {
+                    all.extend(ub.neuron_values(l, u, &mut scratch).iter().map(|v| v.to_bits()));
+                }
+            }
+            (all, ub.output_rows().to_vec())
+        };
+        let reference = run(Samples::Rows(&x), Keep::PreActivations);
+        assert_eq!(reference.0.len(), (5 + 4 + 2) * rows);
+        assert_eq!(run(Samples::Picked(&reversed, &pick), Keep::PreActivations), reference);
+        assert_eq!(run(Samples::Units(&units), Keep::PreActivations), reference);
+        assert_eq!(run(Samples::Units(&units), Keep::Needed), reference);
+        let direct = net.predict(ndarray::Array2::from_shape_vec((rows, 3), x.clone()).unwrap().view()).unwrap();
+        for (got, want) in reference.1.iter().zip(direct.iter()) {
+            assert!((got - want).abs() < 1e-6);
         }
     }
 }

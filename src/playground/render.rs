@@ -8,7 +8,7 @@ use crate::data::synthetic::DOMAIN;
 use crate::data::{FeatureSet, Task};
 use crate::network::Network;
 use crate::simd::F4;
-use crate::unit_major::UnitBuffers;
+use crate::unit_major::{self, Samples, UnitBuffers};
 
 /// Okabe & Ito's colour-blind-safe palette (2008), in the order classes take it: orange, blue,
 /// bluish green, vermillion, sky blue, reddish purple, yellow, black. Two classes and the two
@@ -173,7 +173,11 @@ struct Grid {
     map: InputMap,
     in_dim: usize,
     chunk_rows: usize,
+    /// Row-major, one pixel after another (the feature thumbnails read columns of it).
     inputs: Vec<f32>,
+    /// The same chunk by chunk, each unit-major as the forward pass wants it: laid out once
+    /// rather than on every frame.
+    units: Vec<f32>,
 }
 
 impl Grid {
@@ -193,13 +197,20 @@ impl Grid {
                 map.expand(x1, x2, &mut inputs[i * in_dim..(i + 1) * in_dim]);
             }
         }
+        let units = inputs.chunks_exact(chunk_rows * in_dim.max(1)).flat_map(|chunk| unit_major::to_units(chunk, chunk_rows, in_dim)).collect();
         Grid {
             res,
             map: map.clone(),
             in_dim,
             chunk_rows,
             inputs,
+            units,
         }
+    }
+
+    /// The unit-major inputs of each chunk.
+    fn unit_chunks(&self) -> std::slice::ChunksExact<'_, f32> {
+        self.units.chunks_exact(unit_major::padded_lanes(self.chunk_rows) * self.in_dim.max(1))
     }
 
     fn matches(&self, res: usize, map: &InputMap) -> bool {
@@ -381,8 +392,8 @@ impl Renderer {
         out.resize(pixels * 4, 0);
         let out_dim = net.out_dim();
         let rows = grid.chunk_rows;
-        for (chunk, inputs) in grid.inputs.chunks_exact(rows * grid.in_dim).enumerate() {
-            net.forward_units(inputs, rows, &mut self.ws_plane);
+        for (chunk, units) in grid.unit_chunks().enumerate() {
+            net.forward_units(Samples::Units(units), rows, &mut self.ws_plane);
             let start = chunk * rows;
             let valid = rows.min(pixels.saturating_sub(start));
             let dest = &mut out[start * 4..(start + valid) * 4];
@@ -406,7 +417,7 @@ impl Renderer {
         let units: usize = net.layers().iter().map(|l| l.out_dim).sum();
         out.resize(units * pixels * 4, 0);
         // Unit-major: each neuron's values over the grid are one contiguous row.
-        net.forward_units(&grid.inputs, grid.chunk_rows, &mut self.ws_thumbs);
+        net.forward_units(Samples::Units(&grid.units), grid.chunk_rows, &mut self.ws_thumbs);
         let mut image = 0;
         let mut scratch = Vec::new();
         for (l, shape) in net.layers().iter().enumerate() {

@@ -6,7 +6,7 @@
 use ndarray::{Array2, Axis};
 use nnplay::data::{DatasetKind, FeatureSet, builtin, synthetic};
 use nnplay::network::{Network, Workspace};
-use nnplay::unit_major::UnitBuffers;
+use nnplay::unit_major::{self, Samples, UnitBuffers};
 use nnplay::playground::render::neuron_image;
 use nnplay::prelude::*;
 use serde::Deserialize;
@@ -121,11 +121,12 @@ impl Bench {
                 let x2 = 6.0 - 12.0 * (r as f32 + 0.5) / res as f32;
                 features.expand_point(x1, x2, out);
             }
-            self.grid = grid;
+            // Laid out unit-major once, as the page keeps its grids.
+            self.grid = unit_major::to_units(&grid, res * res, features.len());
             self.grid_res = res;
         }
         // The page's way: unit-major, so each neuron's map is one contiguous row.
-        self.net.forward_units(&self.grid, res * res, &mut self.units);
+        self.net.forward_units(Samples::Units(&self.grid), res * res, &mut self.units);
         Ok(self.units.output_rows()[0])
     }
 
