@@ -248,14 +248,14 @@ async function main() {
 /** The page's own wasm session (www/pkg): boundary rendering, neuron thumbnails, stepping. */
 async function pageSession() {
   // The build the page's worker picks in this browser (www/wasm-build.js).
-  const { BUILDS, pickBuild } = await import('../www/wasm-build.js');
-  const build = pickBuild();
-  let pkg;
+  const { loadBuild, pickBuild } = await import('../www/wasm-build.js');
+  let pkg, build;
   try {
-    pkg = await import(new URL(BUILDS[build], new URL('../www/', import.meta.url)).href);
-    await pkg.default();
+    let fallback;
+    ({ wasm: pkg, build, fallback } = await loadBuild());
+    if (fallback) results.notes.push(`www: ${fallback}`);
   } catch (e) {
-    results.notes.push(`www ${build} build: not loaded (${e.message ?? e}); build it with scripts/build-wasm.sh`);
+    results.notes.push(`www ${pickBuild()} build: not loaded (${e.message ?? e}); build it with scripts/build-wasm.sh`);
     return;
   }
   results.page_build = build;

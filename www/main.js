@@ -1,7 +1,6 @@
 // Entry point of the page: loads the wasm module on this thread (for the option lists and the
 // plotters loss chart), starts the training worker, and wires the views. The main thread only
 // draws frames the worker computed and forwards clicks; it never trains.
-import init, { options_json, draw_loss_chart } from './pkg/nnplay.js';
 import { initialQuery, shareLink, showQuery } from './url.js';
 import { getValue, splitList, withValues } from './ui/query.js';
 import { Controls } from './ui/controls.js';
@@ -13,12 +12,16 @@ import { GalleryView } from './ui/gallery.js';
 import { el } from './ui/tooltip.js';
 import { fmtCount, fmtEpoch } from './ui/format.js';
 import { Pacer } from './ui/pace.js';
-import { BUILD_NAMES, pickBuild } from './wasm-build.js';
+import { BUILDS, loadBuild } from './wasm-build.js';
 
 const $ = (id) => document.getElementById(id);
 
+// The worker loads the same build (sent in 'init'), which the browser then has cached.
+let wasm, build;
 try {
-  await init();
+  let fallback;
+  ({ wasm, build, fallback } = await loadBuild());
+  if (fallback) console.warn(fallback);
 } catch (err) {
   const box = document.getElementById('message');
   box.textContent = `The playground could not start its WebAssembly module (${err && err.message ? err.message : err}). Build it with ./scripts/serve.sh.`;
@@ -26,7 +29,7 @@ try {
   box.hidden = false;
   throw err;
 }
-const options = JSON.parse(options_json());
+const options = JSON.parse(wasm.options_json());
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const send = (msg) => worker.postMessage(msg);
 
@@ -51,7 +54,7 @@ const picker = new DatasetPicker({ options, onPick: (pick) => onPick(pick) });
 const network = new NetworkView({ options, onAction: (a) => onNetworkAction(a) });
 network.setColors(options.regression_colors.negative, options.regression_colors.positive);
 const plane = new PlaneView({ options, send });
-const chart = new LossChart({ draw: draw_loss_chart });
+const chart = new LossChart({ draw: wasm.draw_loss_chart });
 const confusion = new ConfusionView({ options });
 const gallery = new GalleryView();
 drawLegend();
@@ -94,7 +97,7 @@ worker.onmessage = (event) => {
   switch (msg.type) {
     case 'ready':
       document.body.dataset.wasm = msg.build;
-      $('steps-per-sec').title = `Training runs in ${BUILD_NAMES[msg.build]}`;
+      $('steps-per-sec').title = `Training runs in ${BUILDS[msg.build].name}`;
       showNotices(msg.notices);
       applyDescription(msg);
       break;
@@ -483,4 +486,4 @@ function legendLabels() {
 
 // ---------- start ----------
 send({ type: 'speed', value: Number($('speed').value) });
-send({ type: 'init', query: initialQuery(), build: pickBuild() });
+send({ type: 'init', query: initialQuery(), build });

@@ -13,16 +13,17 @@ const RELAXED_PROBE = new Uint8Array([
   0xfd, 0x85, 0x02, 0x0b, // f32x4.relaxed_madd, end
 ]);
 
-/** Module URL of each build, relative to www/. */
+/** Each build: its module's URL (resolved against this file, so any page can load it) and what
+ * it means, for a tooltip. */
 export const BUILDS = {
-  'relaxed-simd': './pkg-relaxed/nnplay.js',
-  simd128: './pkg/nnplay.js',
-};
-
-/** What each build means, for a tooltip. */
-export const BUILD_NAMES = {
-  'relaxed-simd': 'WebAssembly with relaxed SIMD (fused multiply-adds)',
-  simd128: 'WebAssembly with SIMD (this browser has no relaxed SIMD)',
+  'relaxed-simd': {
+    url: new URL('./pkg-relaxed/nnplay.js', import.meta.url).href,
+    name: 'WebAssembly with relaxed SIMD (fused multiply-adds)',
+  },
+  simd128: {
+    url: new URL('./pkg/nnplay.js', import.meta.url).href,
+    name: 'WebAssembly with SIMD (this browser has no relaxed SIMD)',
+  },
 };
 
 /** The fastest build this engine can run. */
@@ -32,4 +33,26 @@ export function pickBuild() {
   } catch {
     return 'simd128';
   }
+}
+
+/**
+ * Imports and instantiates `build` (the picked one by default), falling back to plain simd128 if
+ * that fails. The page and its worker both call this, so the browser fetches one module, not two.
+ * @returns {Promise<{build: string, wasm: object, fallback: string | null}>} the build loaded, its
+ *   exports, and why the picked build was not used (null when it was)
+ */
+export async function loadBuild(build = pickBuild()) {
+  let fallback = null;
+  if (BUILDS[build] && build !== 'simd128') {
+    try {
+      const wasm = await import(BUILDS[build].url);
+      await wasm.default();
+      return { build, wasm, fallback };
+    } catch (err) {
+      fallback = `the ${build} build did not load (${err && err.message ? err.message : err}); using plain SIMD`;
+    }
+  }
+  const wasm = await import(BUILDS.simd128.url);
+  await wasm.default();
+  return { build: 'simd128', wasm, fallback };
 }

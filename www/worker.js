@@ -2,7 +2,7 @@
 // rendering happen in Rust here), and sends the page small results and ready-made RGBA buffers.
 // The page never waits on training: it draws whatever frame arrived last and acknowledges it,
 // and only then does this worker compute the next one (one frame in flight, no backlog).
-import { BUILDS } from './wasm-build.js';
+import { loadBuild } from './wasm-build.js';
 
 const BOUNDARY_RES = 100; // the plot is ≥ 100×100; CSS scales it up smoothly
 const NEURON_RES = 32;
@@ -189,20 +189,12 @@ function dataChanged() {
   refresh();
 }
 
-/** Loads the build the page picked; the plain SIMD one if that fails. Returns the build loaded. */
+/** Loads the build the page loaded (the plain SIMD one if that fails here). Returns its name. */
 async function load(build) {
-  if (BUILDS[build] && build !== 'simd128') {
-    try {
-      wasm = await import(BUILDS[build]);
-      await wasm.default();
-      return build;
-    } catch (err) {
-      console.warn(`the ${build} build did not load (${errorMessage(err)}); using plain SIMD`);
-    }
-  }
-  wasm = await import(BUILDS.simd128);
-  await wasm.default();
-  return 'simd128';
+  const loaded = await loadBuild(build);
+  if (loaded.fallback) console.warn(loaded.fallback);
+  wasm = loaded.wasm;
+  return loaded.build;
 }
 
 const handlers = {

@@ -80,6 +80,10 @@ test('the relaxed-SIMD build trains where the engine has it, the plain SIMD buil
   assert.equal(await relaxed.evaluate(() => document.body.dataset.wasm), 'relaxed-simd', 'Chromium validates relaxed SIMD');
   assert.equal(await fallback.evaluate(() => document.body.dataset.wasm), 'simd128');
   assert.match(await fallback.getAttribute('#steps-per-sec', 'title'), /no relaxed SIMD/);
+  // The page itself fetched only the build it runs (the worker then loads the same one).
+  const modules = (page) => page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.wasm')));
+  assert.deepEqual(await modules(relaxed), ['/www/pkg-relaxed/nnplay_bg.wasm']);
+  assert.deepEqual(await modules(fallback), ['/www/pkg/nnplay_bg.wasm']);
   const losses = [];
   const start = await readNumber(relaxed, '#train-loss');
   for (const page of [relaxed, fallback]) {
