@@ -498,6 +498,11 @@ impl LayerBuffers {
         LayerBuffers { z: vec![0.0; len], a: vec![0.0; len], ..Default::default() }
     }
 
+    /// True when dropout masked this layer's activations in the last pass.
+    pub(crate) fn dropped(&self) -> bool {
+        self.dropped
+    }
+
     pub(crate) fn input_for_next(&self) -> &[f32] {
         if self.dropped { &self.out } else { &self.a }
     }

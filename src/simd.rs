@@ -97,6 +97,20 @@ impl core::ops::Add for F4 {
 
 }
 
+impl core::ops::Sub for F4 {
+    type Output = F4;
+    #[inline(always)]
+    fn sub(self, o: F4) -> F4 {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: SSE is part of the x86-64 baseline.
+        return F4(unsafe { arch::_mm_sub_ps(self.0, o.0) });
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        return F4(arch::f32x4_sub(self.0, o.0));
+        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        return F4([self.0[0] - o.0[0], self.0[1] - o.0[1], self.0[2] - o.0[2], self.0[3] - o.0[3]]);
+    }
+}
+
 impl core::ops::Mul for F4 {
     type Output = F4;
     #[inline(always)]
@@ -248,6 +262,7 @@ mod tests {
         let b = [0.5f32, -1.0, 2.0, 0.25];
         let (va, vb) = unsafe { (F4::load(a.as_ptr()), F4::load(b.as_ptr())) };
         assert_eq!((va + vb).to_array(), [1.5, 1.0, 5.0, 4.25]);
+        assert_eq!((va - vb).to_array(), [0.5, 3.0, 1.0, 3.75]);
         assert_eq!((va * vb).to_array(), [0.5, -2.0, 6.0, 1.0]);
         assert_eq!(F4::splat(1.0).mul_add(va, vb).to_array(), [1.5, -1.0, 7.0, 2.0]);
         assert_eq!(va.sum(), 10.0);

@@ -251,21 +251,122 @@ pub fn loss_and_gradient(
         let s = &shapes[l];
         let (gw, gb) = grads[s.offset..s.offset + s.n_params()].split_at_mut(s.n_weights());
         let input: &[f32] = if l == 0 { &ub.x } else { ub.layers[l - 1].input_for_next() };
-        weight_grad(input, &ub.delta[..s.out_dim * lanes], gw, gb, lanes, s.in_dim, s.out_dim);
-        let reg = layer_configs[l].regularization.unwrap_or(regularization);
         let w = &params[s.weight_range()];
+        let (k, n) = (s.in_dim, s.out_dim);
+        let below_tanh = l > 0 && shapes[l - 1].activation == Activation::Tanh && !ub.layers[l - 1].dropped();
+        if lanes <= SMALL_BATCH_LANES && (l == 0 || below_tanh) {
+            // One sweep: the layer's gradients and, above the first layer, δ of the layer below,
+            // written beside the current δ and then swapped in.
+            let below = if l > 0 { Some(&mut ub.grad_a[..k * lanes]) } else { None };
+            layer_backward_small(input, &ub.delta[..n * lanes], w, gw, gb, below, lanes, k, n);
+            if l > 0 {
+                std::mem::swap(&mut ub.delta, &mut ub.grad_a);
+            }
+        } else {
+            weight_grad(input, &ub.delta[..n * lanes], gw, gb, lanes, k, n);
+            if l > 0 {
+                input_grad(&ub.delta[..n * lanes], w, &mut ub.grad_a[..k * lanes], lanes, k, n);
+                let below = &ub.layers[l - 1];
+                below.mask_gradient(&mut ub.grad_a[..k * lanes]);
+                // Hidden activations are element-wise, so the row length passed is irrelevant.
+                shapes[l - 1].activation.backward(&below.z, &below.a, &ub.grad_a[..k * lanes], &mut ub.delta[..k * lanes], 1);
+            }
+        }
+        let reg = layer_configs[l].regularization.unwrap_or(regularization);
         value += reg.penalty(w);
         reg.add_gradient(w, gw);
-        if l > 0 {
-            let n = s.in_dim * lanes;
-            input_grad(&ub.delta[..s.out_dim * lanes], w, &mut ub.grad_a[..n], lanes, s.in_dim, s.out_dim);
-            let below = &ub.layers[l - 1];
-            below.mask_gradient(&mut ub.grad_a[..n]);
-            // Hidden activations are element-wise, so the row length passed is irrelevant.
-            shapes[l - 1].activation.backward(&below.z, &below.a, &ub.grad_a[..n], &mut ub.delta[..n], 1);
-        }
     }
     value
+}
+
+/// Batches up to this many lanes (16 samples) take [`layer_backward_small`].
+const SMALL_BATCH_LANES: usize = 4 * LANES;
+
+/// The backward step through one layer of a batch of at most 16 samples, in one sweep:
+/// db (n) and dw (k × n) as [`weight_grad`] gives them and, with `below`, δ of the layer below
+/// for a tanh layer there: (w·d) ⊙ (1 − a²), [`input_grad`] and tanh's derivative at once. Each
+/// input row and its gradient stay in registers while the δ rows pass, so the three passes over
+/// memory of the general path (and their set-up, which dominates batches this small) become one.
+#[allow(clippy::too_many_arguments)]
+pub fn layer_backward_small(a: &[f32], d: &[f32], w: &[f32], dw: &mut [f32], db: &mut [f32], below: Option<&mut [f32]>, p: usize, k: usize, n: usize) {
+    assert!(p % LANES == 0 && p <= SMALL_BATCH_LANES && a.len() >= k * p && d.len() >= n * p && w.len() == k * n && dw.len() == k * n && db.len() == n);
+    assert!(below.as_ref().is_none_or(|g| g.len() >= k * p));
+    // SAFETY: the asserts cover every row the tiles read and write.
+    unsafe {
+        match p / LANES {
+            4 => backward_tile::<4>(a, d, w, dw, db, below, k, n),
+            3 => backward_tile::<3>(a, d, w, dw, db, below, k, n),
+            2 => backward_tile::<2>(a, d, w, dw, db, below, k, n),
+            1 => backward_tile::<1>(a, d, w, dw, db, below, k, n),
+            _ => {}
+        }
+    }
+}
+
+/// [`layer_backward_small`] with p = 4·V.
+///
+/// # Safety
+/// `a` holds k rows and `d` n rows of 4·V values, `below` (if any) k rows; w, dw are k × n.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn backward_tile<const V: usize>(a: &[f32], d: &[f32], w: &[f32], dw: &mut [f32], db: &mut [f32], below: Option<&mut [f32]>, k: usize, n: usize) {
+    let p = V * LANES;
+    let (ap, dp, wp, dwp) = (a.as_ptr(), d.as_ptr(), w.as_ptr(), dw.as_mut_ptr());
+    // SAFETY (every pointer below): rows i < k of a, j < n of d, entries i·n + j of w and dw.
+    let row = |base: *const f32| -> [F4; V] {
+        let mut x = [F4::splat(0.0); V];
+        for (v, xv) in x.iter_mut().enumerate() {
+            *xv = unsafe { F4::load(base.add(v * LANES)) };
+        }
+        x
+    };
+    for (j, b) in db.iter_mut().enumerate() {
+        let dj = row(unsafe { dp.add(j * p) });
+        let mut acc = F4::splat(0.0);
+        for dv in dj {
+            acc = acc + dv;
+        }
+        *b = acc.sum();
+    }
+    let gp = below.map(|g| g.as_mut_ptr());
+    for i in 0..k {
+        let x = row(unsafe { ap.add(i * p) });
+        let mut g = [F4::splat(0.0); V];
+        // Four δ rows at a time, their four dot products reduced together.
+        let mut j = 0;
+        while j + 4 <= n {
+            let mut acc = [F4::splat(0.0); 4];
+            for (q, acc_q) in acc.iter_mut().enumerate() {
+                let dj = row(unsafe { dp.add((j + q) * p) });
+                let wij = F4::splat(unsafe { *wp.add(i * n + j + q) });
+                for v in 0..V {
+                    *acc_q = acc_q.mul_add(x[v], dj[v]);
+                    g[v] = g[v].mul_add(wij, dj[v]);
+                }
+            }
+            let sums = F4::sums(acc[0], acc[1], acc[2], acc[3]);
+            unsafe { sums.store(dwp.add(i * n + j)) };
+            j += 4;
+        }
+        for jj in j..n {
+            let dj = row(unsafe { dp.add(jj * p) });
+            let wij = F4::splat(unsafe { *wp.add(i * n + jj) });
+            let mut acc = F4::splat(0.0);
+            for v in 0..V {
+                acc = acc.mul_add(x[v], dj[v]);
+                g[v] = g[v].mul_add(wij, dj[v]);
+            }
+            unsafe { *dwp.add(i * n + jj) = acc.sum() };
+        }
+        if let Some(gp) = gp {
+            let one = F4::splat(1.0);
+            for v in 0..V {
+                // δ = g·(1 − a²); zero past the batch, where δ above is zero.
+                let slope = one - x[v] * x[v];
+                unsafe { (g[v] * slope).store(gp.add(i * p + v * LANES)) };
+            }
+        }
+    }
 }
 
 /// z (n × p) = wᵀ·a + b: z[j][s] = b[j] + Σᵢ w[i][j]·a[i][s], with a (k × p) unit-major and w
@@ -488,7 +589,7 @@ mod tests {
 
     #[test]
     fn kernels_match_the_definitions_for_every_tile_mix() {
-        for &(m, k, n) in &[(1usize, 1usize, 1usize), (10, 7, 8), (29, 3, 5), (37, 8, 1), (64, 2, 4), (5, 32, 32)] {
+        for &(m, k, n) in &[(1usize, 1usize, 1usize), (10, 7, 8), (29, 3, 5), (37, 8, 1), (64, 2, 4), (5, 32, 32), (10, 2, 4), (10, 4, 2), (16, 3, 9), (7, 5, 1)] {
             let p = m.div_ceil(LANES) * LANES;
             let (a, w, b) = (values(m * k, 1), values(k * n, 2), values(n, 3));
             let au = to_units(&a, m, k);
@@ -532,6 +633,29 @@ mod tests {
             for j in 0..n {
                 let want: f32 = (0..m).map(|r| d[r * n + j]).sum();
                 assert!((db[j] - want).abs() < 1e-4, "bias grad {m}×{k}×{n} at {j}");
+            }
+            if p <= SMALL_BATCH_LANES {
+                // The one-sweep step gives the three kernels' results, with a = tanh values below.
+                let mut a_tanh = vec![0.0; k * p];
+                Activation::Tanh.forward(&au, &mut a_tanh, 1);
+                let (mut dw_sep, mut db_sep, mut g_sep) = (vec![0.0; k * n], vec![0.0; n], vec![0.0; k * p]);
+                weight_grad(&a_tanh, &du, &mut dw_sep, &mut db_sep, p, k, n);
+                input_grad(&du, &w, &mut g_sep, p, k, n);
+                let mut delta_sep = vec![0.0; k * p];
+                Activation::Tanh.backward(&au, &a_tanh, &g_sep, &mut delta_sep, 1);
+                let (mut dw1, mut db1, mut delta1) = (vec![0.0; k * n], vec![0.0; n], vec![7.0; k * p]);
+                layer_backward_small(&a_tanh, &du, &w, &mut dw1, &mut db1, Some(&mut delta1), p, k, n);
+                let close = |x: &[f32], y: &[f32], what: &str| {
+                    for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                        assert!((u - v).abs() <= 1e-5 * (1.0 + v.abs()), "{what} {m}×{k}×{n} at {i}: {u} vs {v}");
+                    }
+                };
+                close(&dw1, &dw_sep, "one-sweep dw");
+                close(&db1, &db_sep, "one-sweep db");
+                close(&delta1, &delta_sep, "one-sweep δ below");
+                let (mut dw0, mut db0) = (vec![0.0; k * n], vec![0.0; n]);
+                layer_backward_small(&a_tanh, &du, &w, &mut dw0, &mut db0, None, p, k, n);
+                close(&dw0, &dw_sep, "one-sweep dw of a first layer");
             }
         }
     }
