@@ -275,7 +275,8 @@ impl Trainer {
             let (mut yb, order) = (std::mem::take(&mut self.yb), std::mem::take(&mut self.order));
             let pick = &order[self.cursor..self.cursor + rows];
             yb.clear();
-            pick.iter().for_each(|&i| yb.extend(&ys[i * d_out..(i + 1) * d_out]));
+            // Value by value: a slice copy per row is a memcpy call each, and rows are often one value.
+            yb.extend(pick.iter().flat_map(|&i| ys[i * d_out..(i + 1) * d_out].iter().copied()));
             let (loss, regularization) = (self.config.loss, self.config.regularization);
             let result = self.step_with(net, |net, ws, grads, rng| net.loss_and_gradient_picked(xs, pick, &yb, loss, regularization, ws, grads, rng));
             (self.yb, self.order) = (yb, order);
