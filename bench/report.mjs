@@ -72,7 +72,7 @@ row(`(a) forward, ${W}`, nnplayRow('tanh8x6')?.forward_samples_per_s, aPeer?.eng
 const bPeer = browserRow('mnist', 'tfjs-wasm');
 row(`(b) 784-64-64-10 Adam b64, train, ${W}`, nnplayRow('mnist')?.train_samples_per_s, 'tfjs-wasm', bPeer?.train_samples_per_s, 1);
 row(`(b) forward, ${W}`, nnplayRow('mnist')?.forward_samples_per_s, 'tfjs-wasm', bPeer?.forward_samples_per_s, null);
-row('(b) native epochs/s (same split, same epochs)', runsMnist?.epochs_per_s, `scikit-learn ${sklearn?.sklearn ?? ''}`.trim(), sklearn?.epochs_per_s, 3, 'epochs/s');
+row('(b) native epochs/s (same split, same epochs, best of 3 runs each)', runsMnist?.epochs_per_s, `scikit-learn ${sklearn?.sklearn ?? ''}`.trim(), sklearn?.epochs_per_s, 3, 'epochs/s');
 // Playground networks against the TF Playground's engine
 row(`2→[4,2]→1 train, ${W}`, nnplayRow('pg_small')?.train_samples_per_s, 'TF Playground engine 1.1–1.6 M (mid)', mid(TFP.small), 10);
 row(`7→[8×6]→1 train, ${W}`, nnplayRow('pg_large')?.train_samples_per_s, 'TF Playground engine 140–150 k (mid)', mid(TFP.large), 20);

@@ -25,6 +25,9 @@ fn accuracy_of(net: &Network, x: ArrayView2<f32>, y: ArrayView2<f32>) -> f32 {
     accuracy(net.predict(x).expect("matching width").view(), y)
 }
 
+/// Whole runs per case; the fastest is reported.
+const REPEATS: usize = 3;
+
 fn main() {
     let full = common::full_run();
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
@@ -43,18 +46,25 @@ fn main() {
             std::process::exit(2);
         }
     };
+    // The machine is shared: the fastest of a few identical seeded runs is the least disturbed
+    // (scripts/bench_sklearn.py does the same for scikit-learn).
+    let mut seconds = f64::INFINITY;
     let mut net = Network::new(&workload.network).expect("valid workload network");
-    let mut trainer = Trainer::new(workload.train.clone(), &net).expect("valid workload settings");
-    let start = Instant::now();
-    for _ in 0..epochs {
-        trainer.train_epoch(&mut net, workload.x.view(), workload.y.view()).expect("training does not diverge");
+    for _ in 0..REPEATS {
+        net = Network::new(&workload.network).expect("valid workload network");
+        let mut trainer = Trainer::new(workload.train.clone(), &net).expect("valid workload settings");
+        let start = Instant::now();
+        for _ in 0..epochs {
+            trainer.train_epoch(&mut net, workload.x.view(), workload.y.view()).expect("training does not diverge");
+        }
+        seconds = seconds.min(start.elapsed().as_secs_f64());
     }
-    let seconds = start.elapsed().as_secs_f64();
     let train_accuracy = if case == "mnist" { Some(accuracy_of(&net, workload.x.view(), workload.y.view())) } else { None };
     let test_accuracy = test.as_ref().map(|(x, y)| accuracy_of(&net, x.view(), y.view()));
     let result = serde_json::json!({
         "case": case,
         "epochs": epochs,
+        "repeats": REPEATS,
         "train_samples": workload.x.nrows(),
         "seconds": seconds,
         "epochs_per_s": epochs as f64 / seconds,

@@ -69,6 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1, like nnplay)")
+    parser.add_argument("--repeats", type=int, default=3, help="whole runs; the fastest is reported (default 3, like nnplay's)")
     args = parser.parse_args()
     if not in_venv():
         ensure_venv()
@@ -84,31 +85,38 @@ def main() -> None:
     x, y, _ = load_mnist()
     test = np.arange(len(x)) % 5 == 0
     x_train, y_train, x_test, y_test = x[~test], y[~test], x[test], y[test]
-    model = MLPClassifier(
-        hidden_layer_sizes=(64, 64),
-        activation="relu",
-        solver="adam",
-        learning_rate_init=0.001,
-        batch_size=64,
-        alpha=0.0,
-        max_iter=args.epochs,
-        tol=0.0,
-        n_iter_no_change=args.epochs + 1,
-        shuffle=True,
-        random_state=1,
-    )
-    with warnings.catch_warnings():
-        # Stopping at max_iter is the point here, not a convergence problem.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        start = time.perf_counter()
-        model.fit(x_train, y_train)
-        seconds = time.perf_counter() - start
+    def fresh_model() -> MLPClassifier:
+        return MLPClassifier(
+            hidden_layer_sizes=(64, 64),
+            activation="relu",
+            solver="adam",
+            learning_rate_init=0.001,
+            batch_size=64,
+            alpha=0.0,
+            max_iter=args.epochs,
+            tol=0.0,
+            n_iter_no_change=args.epochs + 1,
+            shuffle=True,
+            random_state=1,
+        )
+
+    # The machine is shared: the fastest of a few identical seeded runs is the least disturbed.
+    seconds = float("inf")
+    for _ in range(max(1, args.repeats)):
+        model = fresh_model()
+        with warnings.catch_warnings():
+            # Stopping at max_iter is the point here, not a convergence problem.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            start = time.perf_counter()
+            model.fit(x_train, y_train)
+            seconds = min(seconds, time.perf_counter() - start)
     result = {
         "case": "sklearn_mnist",
         "sklearn": sklearn.__version__,
         "numpy": np.__version__,
         "epochs": int(model.n_iter_),
         "blas_threads": args.threads,
+        "repeats": max(1, args.repeats),
         "train_samples": int(len(x_train)),
         "seconds": seconds,
         "epochs_per_s": model.n_iter_ / seconds,
