@@ -122,10 +122,7 @@ impl Activation {
             Activation::Linear => a.copy_from_slice(z),
             Activation::Step { .. } => map(z, a, |v| if v > 0.0 { 1.0 } else { 0.0 }),
             Activation::Sigmoid => map(z, a, crate::fastmath::sigmoid),
-            // Longer runs take the coefficients through `simd::held`. Measured in Chromium:
-            // neuron maps ~9 % faster, batches of 10 through 8-unit layers (96 values) ~5 %; at
-            // 48 values or fewer the set-up costs more than it saves (−6 %).
-            Activation::Tanh if z.len() >= 64 => tanh_run(z, a, crate::simd::held(crate::fastmath::TANH_FIT)),
+            Activation::Tanh if z.len() >= crate::fastmath::HELD_FIT_RUN => tanh_run(z, a, crate::simd::held(crate::fastmath::TANH_FIT)),
             Activation::Tanh => tanh_run(z, a, crate::fastmath::TANH_FIT),
             Activation::Relu => map(z, a, |v| v.max(0.0)),
             Activation::LeakyRelu { slope } => map(z, a, |v| if v > 0.0 { v } else { slope * v }),

@@ -9,7 +9,7 @@
 //! the output layer's δ is zero there and every δ below is linear in it.
 
 use crate::activation::Activation;
-use crate::fastmath::{TANH_FIT, TanhLanes, tanh4};
+use crate::fastmath::{HELD_FIT_RUN, TANH_FIT, TanhLanes, tanh4};
 use crate::init::NnRng;
 use crate::loss::Loss;
 use crate::network::{LayerBuffers, LayerConfig, LayerShape};
@@ -313,13 +313,7 @@ unsafe fn backward_tile<const V: usize>(a: &[f32], d: &[f32], w: &[f32], dw: &mu
     let p = V * LANES;
     let (ap, dp, wp, dwp) = (a.as_ptr(), d.as_ptr(), w.as_ptr(), dw.as_mut_ptr());
     // SAFETY (every pointer below): rows i < k of a, j < n of d, entries i·n + j of w and dw.
-    let row = |base: *const f32| -> [F4; V] {
-        let mut x = [F4::splat(0.0); V];
-        for (v, xv) in x.iter_mut().enumerate() {
-            *xv = unsafe { F4::load(base.add(v * LANES)) };
-        }
-        x
-    };
+    let row = |base: *const f32| unsafe { load_lanes::<V>(base) };
     for (j, b) in db.iter_mut().enumerate() {
         let dj = row(unsafe { dp.add(j * p) });
         let mut acc = F4::splat(0.0);
@@ -387,8 +381,7 @@ pub fn affine(a: &[f32], w: &[f32], b: &[f32], z: &mut [f32], p: usize, k: usize
 #[allow(clippy::too_many_arguments)]
 pub fn affine_tanh(a: &[f32], w: &[f32], b: &[f32], z: Option<&mut [f32]>, f: &mut [f32], p: usize, k: usize, n: usize) {
     assert!(p % LANES == 0 && a.len() >= k * p && w.len() == k * n && b.len() == n && f.len() >= n * p);
-    // Held coefficients pay off on long runs only, as in `Activation::forward`.
-    let fit = if n * p >= 64 { TanhLanes::new(crate::simd::held(TANH_FIT)) } else { TanhLanes::new(TANH_FIT) };
+    let fit = if n * p >= HELD_FIT_RUN { TanhLanes::new(crate::simd::held(TANH_FIT)) } else { TanhLanes::new(TANH_FIT) };
     let fp = f.as_mut_ptr();
     let coef = |j, i| unsafe { *w.get_unchecked(i * n + j) };
     let init = |j| unsafe { *b.get_unchecked(j) };
@@ -439,6 +432,19 @@ unsafe fn combine(src: &[f32], p: usize, rows_out: usize, rows_in: usize, coef: 
     }
 }
 
+/// `V` registers of lanes from `base` on: one row of a tile.
+///
+/// # Safety
+/// `base` must be valid for 4·V f32 reads.
+#[inline(always)]
+unsafe fn load_lanes<const V: usize>(base: *const f32) -> [F4; V] {
+    let mut x = [F4::splat(0.0); V];
+    for (v, xv) in x.iter_mut().enumerate() {
+        *xv = unsafe { F4::load(base.add(v * LANES)) };
+    }
+    x
+}
+
 /// `V` vectors of lanes from lane `t`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
@@ -455,20 +461,13 @@ unsafe fn combine_tile<const V: usize>(
     let s = src.as_ptr();
     // SAFETY (every pointer below): rows c < rows_in of src, lanes t..t + 4V ≤ p, as the caller
     // guarantees; `put` receives offsets of rows r < rows_out.
-    let lanes = |base: *const f32| -> [F4; V] {
-        let mut x = [F4::splat(0.0); V];
-        for (v, xv) in x.iter_mut().enumerate() {
-            *xv = unsafe { F4::load(base.add(v * LANES)) };
-        }
-        x
-    };
     let mut r = 0;
     while r + 2 <= rows_out {
         let mut acc0 = [F4::splat(init(r)); V];
         let mut acc1 = [F4::splat(init(r + 1)); V];
         for c in 0..rows_in {
             let (w0, w1) = (F4::splat(coef(r, c)), F4::splat(coef(r + 1, c)));
-            let x = lanes(unsafe { s.add(c * p + t) });
+            let x = unsafe { load_lanes::<V>(s.add(c * p + t)) };
             for v in 0..V {
                 acc0[v] = acc0[v].mul_add(w0, x[v]);
                 acc1[v] = acc1[v].mul_add(w1, x[v]);
@@ -484,7 +483,7 @@ unsafe fn combine_tile<const V: usize>(
         let mut acc = [F4::splat(init(r)); V];
         for c in 0..rows_in {
             let w0 = F4::splat(coef(r, c));
-            let x = lanes(unsafe { s.add(c * p + t) });
+            let x = unsafe { load_lanes::<V>(s.add(c * p + t)) };
             for v in 0..V {
                 acc[v] = acc[v].mul_add(w0, x[v]);
             }
