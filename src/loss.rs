@@ -99,9 +99,9 @@ impl Loss {
         match *self {
             Loss::MeanSquaredError => {
                 for ((g, &a), &y) in grad.iter_mut().zip(output).zip(target) {
-                    let r = a - y;
-                    total += (r * r) as f64;
-                    *g = 2.0 * r / n;
+                    let (square, slope) = squared_error(a, y, n);
+                    total += square as f64;
+                    *g = slope;
                 }
                 (total / n as f64) as f32
             }
@@ -154,6 +154,15 @@ impl Loss {
         let mut scratch = vec![0.0; output.len()];
         self.value_and_grad(output, target, &mut scratch, cols)
     }
+}
+
+/// One output's share of the mean squared error over `n` values: (a − y)² and its slope
+/// 2(a − y)/n. [`Loss::value_and_grad`] and the whole-network step of [`crate::unit_major`] both
+/// use it, so their gradients agree bit for bit.
+#[inline(always)]
+pub(crate) fn squared_error(a: f32, y: f32, n: f32) -> (f32, f32) {
+    let r = a - y;
+    (r * r, 2.0 * r / n)
 }
 
 impl fmt::Display for Loss {

@@ -11,7 +11,7 @@
 use crate::activation::Activation;
 use crate::fastmath::{HELD_FIT_RUN, TANH_FIT, TanhLanes, tanh4};
 use crate::init::NnRng;
-use crate::loss::Loss;
+use crate::loss::{Loss, squared_error};
 use crate::network::{LayerBuffers, LayerConfig, LayerShape};
 use crate::regularization::Regularization;
 use crate::simd::F4;
@@ -43,6 +43,8 @@ pub struct UnitBuffers {
     top_a: Vec<f32>,
     top_grad: Vec<f32>,
     top_delta: Vec<f32>,
+    /// [`whole_network_step`]'s one buffer: every layer's activations, then two δ rows.
+    whole: Vec<f32>,
 }
 
 impl UnitBuffers {
@@ -53,7 +55,8 @@ impl UnitBuffers {
             && self.lanes == lanes
             && self.x.len() == in_dim * lanes
             && self.layers.len() == shapes.len()
-            && self.layers.iter().zip(shapes).all(|(b, s)| b.z.len() == s.out_dim * lanes);
+            && self.layers.iter().zip(shapes).all(|(b, s)| b.z.len() == s.out_dim * lanes)
+            && self.top_a.len() == rows * shapes.last().map_or(0, |s| s.out_dim);
         if same {
             return;
         }
@@ -140,14 +143,14 @@ pub fn to_units(x: &[f32], rows: usize, in_dim: usize) -> Vec<f32> {
 }
 
 fn place_units(x: &[f32], pick: Option<&[usize]>, rows: usize, in_dim: usize, lanes: usize, units: &mut [f32]) {
-    let mut place = |r: usize, sample: &[f32]| {
-        for (i, &v) in sample.iter().enumerate() {
-            units[i * lanes + r] = v;
+    // Unit by unit: a sample is often two values, and a short copy per sample costs more set-up
+    // than it moves.
+    for (i, unit) in units.chunks_exact_mut(lanes).take(in_dim).enumerate() {
+        let unit = &mut unit[..rows];
+        match pick {
+            None => unit.iter_mut().enumerate().for_each(|(r, u)| *u = x[r * in_dim + i]),
+            Some(pick) => unit.iter_mut().zip(&pick[..rows]).for_each(|(u, &s)| *u = x[s * in_dim + i]),
         }
-    };
-    match pick {
-        None => x[..rows * in_dim].chunks_exact(in_dim).enumerate().for_each(|(r, sample)| place(r, sample)),
-        Some(pick) => pick[..rows].iter().enumerate().for_each(|(r, &i)| place(r, &x[i * in_dim..(i + 1) * in_dim])),
     }
 }
 
@@ -226,6 +229,35 @@ pub fn loss_and_gradient(
     grads: &mut [f32],
     rng: Option<&mut NnRng>,
 ) -> f32 {
+    if !whole_network_suits(shapes, rows) {
+        return layered_loss_and_gradient(shapes, params, layer_configs, x, pick, y, rows, loss, regularization, ub, grads, rng);
+    }
+    let step = WholeStep { shapes, params, layer_configs, x, pick, y, rows, loss, regularization };
+    match padded_lanes(rows) / LANES {
+        1 => whole_network_step::<1>(step, ub, grads),
+        2 => whole_network_step::<2>(step, ub, grads),
+        3 => whole_network_step::<3>(step, ub, grads),
+        _ => whole_network_step::<4>(step, ub, grads),
+    }
+}
+
+/// [`loss_and_gradient`] layer by layer through [`UnitBuffers`]: any batch size, activation and
+/// output layer, and dropout.
+#[allow(clippy::too_many_arguments)]
+fn layered_loss_and_gradient(
+    shapes: &[LayerShape],
+    params: &[f32],
+    layer_configs: &[LayerConfig],
+    x: &[f32],
+    pick: Option<&[usize]>,
+    y: &[f32],
+    rows: usize,
+    loss: Loss,
+    regularization: Regularization,
+    ub: &mut UnitBuffers,
+    grads: &mut [f32],
+    rng: Option<&mut NnRng>,
+) -> f32 {
     let samples = match pick {
         Some(pick) => Samples::Picked(x, pick),
         None => Samples::Rows(x),
@@ -281,6 +313,124 @@ pub fn loss_and_gradient(
 
 /// Batches up to this many lanes (16 samples) take [`layer_backward_small`].
 const SMALL_BATCH_LANES: usize = 4 * LANES;
+
+/// True when [`whole_network_step`] takes the batch: at most 16 samples, tanh hidden layers
+/// without dropout, and one output unit of an element-wise activation.
+fn whole_network_suits(shapes: &[LayerShape], rows: usize) -> bool {
+    let Some((top, hidden)) = shapes.split_last() else { return false };
+    (1..=SMALL_BATCH_LANES).contains(&rows)
+        && hidden.iter().all(|s| s.activation == Activation::Tanh && s.dropout == 0.0)
+        && top.out_dim == 1
+        && top.dropout == 0.0
+        && !top.activation.is_row_wise()
+}
+
+/// One batch's inputs to [`whole_network_step`], as [`loss_and_gradient`] received them.
+#[derive(Clone, Copy)]
+struct WholeStep<'a> {
+    shapes: &'a [LayerShape],
+    params: &'a [f32],
+    layer_configs: &'a [LayerConfig],
+    x: &'a [f32],
+    pick: Option<&'a [usize]>,
+    y: &'a [f32],
+    rows: usize,
+    loss: Loss,
+    regularization: Regularization,
+}
+
+/// [`loss_and_gradient`] for a network [`whole_network_suits`], on 4·V lanes, in one function:
+/// the same products ([`combine`], [`backward_tile`]) as the layered path, inlined with the lane
+/// count known and run over one buffer. The playground's networks on a batch of 10 are so small
+/// that the layered path's set-up (a call, checks and a tile choice per kernel, rows copied out for
+/// the loss and back) cost as much as its arithmetic. Same bits as the layered path. Of `ub`, only
+/// [`UnitBuffers::output_rows`] is current after.
+fn whole_network_step<const V: usize>(step: WholeStep, ub: &mut UnitBuffers, grads: &mut [f32]) -> f32 {
+    let WholeStep { shapes, params, layer_configs, x, pick, y, rows, loss, regularization } = step;
+    let p = V * LANES;
+    let in_dim = shapes[0].in_dim;
+    let widest = shapes.iter().map(|s| s.out_dim.max(s.in_dim)).max().unwrap_or(0);
+    let units = in_dim + shapes.iter().map(|s| s.out_dim).sum::<usize>();
+    let UnitBuffers { whole, top_a, top_grad, .. } = ub;
+    whole.resize((units + 2 * widest) * p, 0.0);
+    for top in [&mut *top_a, &mut *top_grad] {
+        top.resize(rows, 0.0);
+    }
+    assert!(y.len() == rows && grads.len() == params.len() && shapes.iter().all(|s| s.offset + s.n_params() <= params.len()));
+    let (acts, deltas) = whole.split_at_mut(units * p);
+    let (mut delta, mut below) = deltas.split_at_mut(widest * p);
+
+    // Inputs unit-major. Padding lanes are zero at first and then hold inputs of an earlier, larger
+    // batch: finite values whose products meet a zero δ. (Clearing them would be a `memory.fill`,
+    // which V8 runs as a call out of the compiled code.)
+    place_units(x, pick, rows, in_dim, p, &mut acts[..in_dim * p]);
+
+    let fit = if widest * p >= HELD_FIT_RUN { TanhLanes::new(crate::simd::held(TANH_FIT)) } else { TanhLanes::new(TANH_FIT) };
+    let last = shapes.len() - 1;
+    let mut base = 0;
+    for (l, s) in shapes.iter().enumerate() {
+        let (k, n) = (s.in_dim, s.out_dim);
+        let (done, rest) = acts.split_at_mut(base + k * p);
+        let input = &done[base..];
+        let out = &mut rest[..n * p];
+        let (w, b) = (&params[s.weight_range()], &params[s.bias_range()]);
+        let op = out.as_mut_ptr();
+        let coef = |j, i| unsafe { *w.get_unchecked(i * n + j) };
+        let init = |j| unsafe { *b.get_unchecked(j) };
+        // SAFETY: `input` holds k rows and `out` n rows of p lanes; w is k × n and b n long.
+        unsafe {
+            if l < last {
+                combine(input, p, n, k, coef, init, |at, v| tanh4(v, &fit).store(op.add(at)));
+            } else {
+                combine(input, p, n, k, coef, init, |at, v| v.store(op.add(at)));
+            }
+        }
+        base += k * p;
+    }
+
+    // The output unit's lanes are its rows: the loss and the activation work on them in place.
+    let top = shapes[last];
+    let z = &acts[base..base + rows];
+    delta[..p].fill(0.0);
+    let mut value = if top.activation == Activation::Linear && loss == Loss::MeanSquaredError {
+        // Loss::value_and_grad inlined, and a = z written in the same loop: the general branch
+        // below copies twice for a linear output, and a slice copy is a `memory.copy`, which V8
+        // runs as a call out of the compiled code.
+        let mut total = 0.0f64;
+        for r in 0..rows {
+            let (square, slope) = squared_error(z[r], y[r], rows as f32);
+            total += square as f64;
+            delta[r] = slope;
+            top_a[r] = z[r];
+        }
+        (total / rows as f64) as f32
+    } else if loss.uses_logits() {
+        top.activation.forward(z, top_a, 1);
+        loss.value_and_grad(z, y, &mut delta[..rows], 1)
+    } else {
+        top.activation.forward(z, top_a, 1);
+        let v = loss.value_and_grad(top_a, y, top_grad, 1);
+        top.activation.backward(z, top_a, top_grad, &mut delta[..rows], 1);
+        v
+    };
+
+    for l in (0..=last).rev() {
+        let s = &shapes[l];
+        let (k, n) = (s.in_dim, s.out_dim);
+        base -= k * p;
+        let input = &acts[base..base + k * p];
+        let (gw, gb) = grads[s.offset..s.offset + s.n_params()].split_at_mut(s.n_weights());
+        let w = &params[s.weight_range()];
+        let next = if l > 0 { Some(&mut below[..k * p]) } else { None };
+        // SAFETY: `input` and `next` hold k rows, `delta` n rows of 4·V lanes; w, gw are k × n.
+        unsafe { backward_tile::<V>(input, &delta[..n * p], w, gw, gb, next, k, n) };
+        std::mem::swap(&mut delta, &mut below);
+        let reg = layer_configs[l].regularization.unwrap_or(regularization);
+        value += reg.penalty(w);
+        reg.add_gradient(w, gw);
+    }
+    value
+}
 
 /// The backward step through one layer of a batch of at most 16 samples, in one sweep:
 /// db (n) and dw (k × n) as [`weight_grad`] gives them and, with `below`, δ of the layer below
@@ -693,5 +843,56 @@ mod tests {
         for (got, want) in reference.1.iter().zip(direct.iter()) {
             assert!((got - want).abs() < 1e-6);
         }
+    }
+    /// The whole-network step gives the layered path's loss, gradient and outputs bit for bit:
+    /// batches of 1 to 16 samples that shrink and grow between calls (its padding lanes keep
+    /// earlier samples), widths 1 to 9, each kind of output it takes, and a per-layer penalty.
+    #[test]
+    fn whole_network_step_matches_the_layered_path_bit_for_bit() {
+        use crate::network::{LayerConfig, Network, NetworkConfig};
+        let cases = [
+            (2, vec![4, 2], Activation::Linear, Loss::MeanSquaredError),
+            (7, vec![8; 6], Activation::Linear, Loss::MeanSquaredError),
+            (3, vec![5, 1, 9], Activation::Sigmoid, Loss::BinaryCrossEntropy),
+            (1, vec![], Activation::Tanh, Loss::MeanSquaredError),
+            (4, vec![3], Activation::Linear, Loss::Huber { delta: 0.5 }),
+            (5, vec![6, 6], Activation::Sigmoid, Loss::MeanSquaredError),
+        ];
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let data_rows = 40;
+        for (c, (in_dim, hidden, output, loss)) in cases.into_iter().enumerate() {
+            let mut config = NetworkConfig::new(in_dim, &hidden, Activation::Tanh, LayerConfig::new(1, output)).with_seed(c as u64 + 1);
+            config.layers[0].regularization = Some(Regularization::L2 { rate: 0.01 });
+            let net = Network::new(&config).unwrap();
+            let (shapes, params, layers) = (net.layers(), net.params(), &config.layers[..]);
+            let x = values(data_rows * in_dim, 11 + c as u32);
+            let y: Vec<f32> = values(data_rows, 13 + c as u32).iter().map(|v| if loss.uses_logits() { (v + 1.0) / 2.0 } else { 3.0 * v }).collect();
+            let mut whole = UnitBuffers::default();
+            for (call, rows) in [10, 16, 3, 1, 12, 7, 10, 5].into_iter().enumerate() {
+                let pick: Vec<usize> = (0..rows).map(|r| (r * 7 + call * 5) % data_rows).collect();
+                let yb: Vec<f32> = pick.iter().map(|&i| y[i]).collect();
+                assert!(whole_network_suits(shapes, rows));
+                let mut g_whole = vec![f32::NAN; params.len()];
+                let v_whole = loss_and_gradient(shapes, params, layers, &x, Some(&pick), &yb, rows, loss, Regularization::None, &mut whole, &mut g_whole, None);
+                let mut layered = UnitBuffers::default();
+                let mut g_layered = vec![0.0; params.len()];
+                let v_layered = layered_loss_and_gradient(shapes, params, layers, &x, Some(&pick), &yb, rows, loss, Regularization::None, &mut layered, &mut g_layered, None);
+                let what = format!("case {c}, call {call}, {rows} rows");
+                assert!(v_whole.is_finite() && v_whole > 0.0, "{what}");
+                assert_eq!(v_whole.to_bits(), v_layered.to_bits(), "loss, {what}");
+                assert_eq!(bits(&g_whole), bits(&g_layered), "gradient, {what}");
+                assert_eq!(bits(whole.output_rows()), bits(layered.output_rows()), "outputs, {what}");
+            }
+        }
+        // What it does not take: other hidden activations, dropout, several outputs, big batches.
+        let shapes_of = |config: NetworkConfig| Network::new(&config).unwrap().layers().to_vec();
+        let tanh = NetworkConfig::new(2, &[4], Activation::Tanh, LayerConfig::new(1, Activation::Linear));
+        assert!(whole_network_suits(&shapes_of(tanh.clone()), 16));
+        assert!(!whole_network_suits(&shapes_of(tanh.clone()), 17));
+        assert!(!whole_network_suits(&shapes_of(NetworkConfig::new(2, &[4], Activation::Relu, LayerConfig::new(1, Activation::Linear))), 10));
+        assert!(!whole_network_suits(&shapes_of(NetworkConfig::new(2, &[4], Activation::Tanh, LayerConfig::new(3, Activation::Softmax))), 10));
+        let mut dropped = tanh;
+        dropped.layers[0].dropout = 0.5;
+        assert!(!whole_network_suits(&shapes_of(dropped), 10));
     }
 }
