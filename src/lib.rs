@@ -34,6 +34,7 @@ pub mod onnx;
 pub mod optim;
 pub mod playground;
 pub mod regularization;
+pub mod shuffle;
 pub mod simd;
 pub mod sklearn;
 pub mod train;

@@ -41,9 +41,9 @@ use crate::model_io::{self, ModelFile};
 use crate::network::{LayerConfig, Network, NetworkConfig, Workspace};
 use crate::optim::{Optimizer, OptimizerState};
 use crate::regularization::Regularization;
+use crate::shuffle::shuffle;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::RngExt;
-use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
 /// sklearn's `batch_size="auto"` cap.
@@ -192,7 +192,7 @@ fn train(params: &MlpParams, net: &mut Network, x: ArrayView2<f32>, y: ArrayView
     let mut steps = 0;
     for epoch in 1..=params.max_iter {
         if params.shuffle {
-            order.shuffle(rng);
+            shuffle(&mut order, rng);
         }
         let mut accumulated = 0.0f64;
         for chunk in order.chunks(batch) {

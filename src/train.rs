@@ -9,8 +9,8 @@ use crate::metrics::Metric;
 use crate::network::{Network, Workspace};
 use crate::optim::{LrSchedule, Optimizer, OptimizerState, all_finite, clip_by_norm};
 use crate::regularization::Regularization;
+use crate::shuffle::shuffle;
 use ndarray::{Array2, ArrayView2, s};
-use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
 /// Stop when the monitored loss has not improved by `min_delta` for `patience` epochs
@@ -264,7 +264,7 @@ impl Trainer {
             self.order = (0..n).collect();
             self.cursor = 0;
             if self.config.shuffle {
-                self.order.shuffle(&mut self.rng);
+                shuffle(&mut self.order, &mut self.rng);
             }
         }
         let bs = self.config.batch_size.min(n);
@@ -290,7 +290,7 @@ impl Trainer {
                 self.epoch += 1;
                 epochs_completed += 1;
                 if self.config.shuffle {
-                    self.order.shuffle(&mut self.rng);
+                    shuffle(&mut self.order, &mut self.rng);
                 }
             }
         }
