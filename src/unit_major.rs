@@ -229,35 +229,22 @@ pub fn loss_and_gradient(
     grads: &mut [f32],
     rng: Option<&mut NnRng>,
 ) -> f32 {
+    let batch = Batch { shapes, params, layer_configs, x, pick, y, rows, loss, regularization };
     if !whole_network_suits(shapes, rows) {
-        return layered_loss_and_gradient(shapes, params, layer_configs, x, pick, y, rows, loss, regularization, ub, grads, rng);
+        return layered_loss_and_gradient(batch, ub, grads, rng);
     }
-    let step = WholeStep { shapes, params, layer_configs, x, pick, y, rows, loss, regularization };
     match padded_lanes(rows) / LANES {
-        1 => whole_network_step::<1>(step, ub, grads),
-        2 => whole_network_step::<2>(step, ub, grads),
-        3 => whole_network_step::<3>(step, ub, grads),
-        _ => whole_network_step::<4>(step, ub, grads),
+        1 => whole_network_step::<1>(batch, ub, grads),
+        2 => whole_network_step::<2>(batch, ub, grads),
+        3 => whole_network_step::<3>(batch, ub, grads),
+        _ => whole_network_step::<4>(batch, ub, grads),
     }
 }
 
 /// [`loss_and_gradient`] layer by layer through [`UnitBuffers`]: any batch size, activation and
 /// output layer, and dropout.
-#[allow(clippy::too_many_arguments)]
-fn layered_loss_and_gradient(
-    shapes: &[LayerShape],
-    params: &[f32],
-    layer_configs: &[LayerConfig],
-    x: &[f32],
-    pick: Option<&[usize]>,
-    y: &[f32],
-    rows: usize,
-    loss: Loss,
-    regularization: Regularization,
-    ub: &mut UnitBuffers,
-    grads: &mut [f32],
-    rng: Option<&mut NnRng>,
-) -> f32 {
+fn layered_loss_and_gradient(batch: Batch, ub: &mut UnitBuffers, grads: &mut [f32], rng: Option<&mut NnRng>) -> f32 {
+    let Batch { shapes, params, layer_configs, x, pick, y, rows, loss, regularization } = batch;
     let samples = match pick {
         Some(pick) => Samples::Picked(x, pick),
         None => Samples::Rows(x),
@@ -325,9 +312,9 @@ fn whole_network_suits(shapes: &[LayerShape], rows: usize) -> bool {
         && !top.activation.is_row_wise()
 }
 
-/// One batch's inputs to [`whole_network_step`], as [`loss_and_gradient`] received them.
+/// One batch's inputs to [`loss_and_gradient`], as it received them, for the path it takes.
 #[derive(Clone, Copy)]
-struct WholeStep<'a> {
+struct Batch<'a> {
     shapes: &'a [LayerShape],
     params: &'a [f32],
     layer_configs: &'a [LayerConfig],
@@ -345,8 +332,8 @@ struct WholeStep<'a> {
 /// that the layered path's set-up (a call, checks and a tile choice per kernel, rows copied out for
 /// the loss and back) cost as much as its arithmetic. Same bits as the layered path. Of `ub`, only
 /// [`UnitBuffers::output_rows`] is current after.
-fn whole_network_step<const V: usize>(step: WholeStep, ub: &mut UnitBuffers, grads: &mut [f32]) -> f32 {
-    let WholeStep { shapes, params, layer_configs, x, pick, y, rows, loss, regularization } = step;
+fn whole_network_step<const V: usize>(batch: Batch, ub: &mut UnitBuffers, grads: &mut [f32]) -> f32 {
+    let Batch { shapes, params, layer_configs, x, pick, y, rows, loss, regularization } = batch;
     let p = V * LANES;
     let in_dim = shapes[0].in_dim;
     let widest = shapes.iter().map(|s| s.out_dim.max(s.in_dim)).max().unwrap_or(0);
@@ -876,7 +863,8 @@ mod tests {
                 let v_whole = loss_and_gradient(shapes, params, layers, &x, Some(&pick), &yb, rows, loss, Regularization::None, &mut whole, &mut g_whole, None);
                 let mut layered = UnitBuffers::default();
                 let mut g_layered = vec![0.0; params.len()];
-                let v_layered = layered_loss_and_gradient(shapes, params, layers, &x, Some(&pick), &yb, rows, loss, Regularization::None, &mut layered, &mut g_layered, None);
+                let batch = Batch { shapes, params, layer_configs: layers, x: &x, pick: Some(&pick), y: &yb, rows, loss, regularization: Regularization::None };
+                let v_layered = layered_loss_and_gradient(batch, &mut layered, &mut g_layered, None);
                 let what = format!("case {c}, call {call}, {rows} rows");
                 assert!(v_whole.is_finite() && v_whole > 0.0, "{what}");
                 assert_eq!(v_whole.to_bits(), v_layered.to_bits(), "loss, {what}");
