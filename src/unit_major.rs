@@ -327,8 +327,8 @@ struct Batch<'a> {
 }
 
 /// [`loss_and_gradient`] for a network [`whole_network_suits`], on 4·V lanes, in one function:
-/// the same products ([`combine`], [`backward_tile`]) as the layered path, inlined with the lane
-/// count known and run over one buffer. The playground's networks on a batch of 10 are so small
+/// the layered path's kernels ([`affine_tanh`], [`affine`], [`backward_tile`]) inlined with the
+/// lane count known and run over one buffer. The playground's networks on a batch of 10 are so small
 /// that the layered path's set-up (a call, checks and a tile choice per kernel, rows copied out for
 /// the loss and back) cost as much as its arithmetic. Same bits as the layered path. Of `ub`, only
 /// [`UnitBuffers::output_rows`] is current after.
@@ -352,7 +352,6 @@ fn whole_network_step<const V: usize>(batch: Batch, ub: &mut UnitBuffers, grads:
     // which V8 runs as a call out of the compiled code.)
     place_units(x, pick, rows, in_dim, p, &mut acts[..in_dim * p]);
 
-    let fit = if widest * p >= HELD_FIT_RUN { TanhLanes::new(crate::simd::held(TANH_FIT)) } else { TanhLanes::new(TANH_FIT) };
     let last = shapes.len() - 1;
     let mut base = 0;
     for (l, s) in shapes.iter().enumerate() {
@@ -361,16 +360,10 @@ fn whole_network_step<const V: usize>(batch: Batch, ub: &mut UnitBuffers, grads:
         let input = &done[base..];
         let out = &mut rest[..n * p];
         let (w, b) = (&params[s.weight_range()], &params[s.bias_range()]);
-        let op = out.as_mut_ptr();
-        let coef = |j, i| unsafe { *w.get_unchecked(i * n + j) };
-        let init = |j| unsafe { *b.get_unchecked(j) };
-        // SAFETY: `input` holds k rows and `out` n rows of p lanes; w is k × n and b n long.
-        unsafe {
-            if l < last {
-                combine(input, p, n, k, coef, init, |at, v| tanh4(v, &fit).store(op.add(at)));
-            } else {
-                combine(input, p, n, k, coef, init, |at, v| v.store(op.add(at)));
-            }
+        if l < last {
+            affine_tanh(input, w, b, None, out, p, k, n);
+        } else {
+            affine(input, w, b, out, p, k, n);
         }
         base += k * p;
     }
@@ -502,6 +495,7 @@ unsafe fn backward_tile<const V: usize>(a: &[f32], d: &[f32], w: &[f32], dw: &mu
 
 /// z (n × p) = wᵀ·a + b: z[j][s] = b[j] + Σᵢ w[i][j]·a[i][s], with a (k × p) unit-major and w
 /// (k × n) row-major as the network stores it. `p` is a multiple of [`LANES`].
+#[inline(always)]
 pub fn affine(a: &[f32], w: &[f32], b: &[f32], z: &mut [f32], p: usize, k: usize, n: usize) {
     assert!(p % LANES == 0 && a.len() >= k * p && w.len() == k * n && b.len() == n && z.len() >= n * p);
     let zp = z.as_mut_ptr();
@@ -515,6 +509,7 @@ pub fn affine(a: &[f32], w: &[f32], b: &[f32], z: &mut [f32], p: usize, k: usize
 /// over memory. z itself is stored only when `z` is given: tanh's derivative is read from f, so
 /// only callers that show z need it. Most playground networks are tanh; their forward passes
 /// over the maps' grids spent a tenth of their time reading z back and more writing it.
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
 pub fn affine_tanh(a: &[f32], w: &[f32], b: &[f32], z: Option<&mut [f32]>, f: &mut [f32], p: usize, k: usize, n: usize) {
     assert!(p % LANES == 0 && a.len() >= k * p && w.len() == k * n && b.len() == n && f.len() >= n * p);
