@@ -77,6 +77,12 @@ row('(b) native epochs/s (same split, same epochs, best of 3 runs each)', runsMn
 row(`2→[4,2]→1 train, ${W}`, nnplayRow('pg_small')?.train_samples_per_s, 'TF Playground engine 1.1–1.6 M (mid)', mid(TFP.small), 10);
 row(`7→[8×6]→1 train, ${W}`, nnplayRow('pg_large')?.train_samples_per_s, 'TF Playground engine 140–150 k (mid)', mid(TFP.large), 20);
 row('7→[8×6]→1 decision maps (every neuron 100×100, values)', renderRow('neuron_values_100', OURS)?.per_second, 'TF Playground 26/s', mid(TFP.maps), 20, 'maps/s');
+// The same three against the top of the Playground's ranges, with nnplay's fastest 100-ms call:
+// best against best, which other tenants of this shared machine disturb least.
+const top = ([, b]) => b;
+row(`2→[4,2]→1 train, ${W}, fastest call`, nnplayRow('pg_small')?.train_best_samples_per_s, 'TF Playground engine 1.1–1.6 M (top)', top(TFP.small), 10);
+row(`7→[8×6]→1 train, ${W}, fastest call`, nnplayRow('pg_large')?.train_best_samples_per_s, 'TF Playground engine 140–150 k (top)', top(TFP.large), 20);
+row('7→[8×6]→1 decision maps, fastest call', renderRow('neuron_values_100', OURS)?.best_per_second, 'TF Playground 26/s', top(TFP.maps), 20, 'maps/s');
 row('same, plus an RGBA image of each of the 49 maps', renderRow('decision_maps_100', OURS)?.per_second, 'TF Playground 26/s (values only)', mid(TFP.maps), null, 'maps/s');
 row('page frame rate, 8×32 playing (TF Playground plays 7→[8×6])', browser.fps?.fps, 'TF Playground page 14–16 fps', mid(TFP.fps), null, 'fps');
 
@@ -126,6 +132,7 @@ lines.push(`# nnplay benchmarks, ${new Date().toISOString().replace('T', ' ').sl
 lines.push('');
 lines.push(`Machine: ${cpus().length} CPUs (nproc), ${model}; Chromium ${browser.browser ?? 'not run'}; node ${process.version}.`);
 lines.push('Ratios are nnplay ÷ peer from this run; targets are goals, not pass/fail. Browser figures run in headless Chromium, single thread.');
+lines.push('Browser rates are the mean over the measuring window; rows marked "fastest call" use the fastest single call of ≥ 100 ms instead.');
 lines.push('');
 const header = ['measure', 'nnplay', 'peer', 'peer figure', 'ratio', 'target', 'met'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
