@@ -275,8 +275,14 @@ impl Trainer {
             let (mut yb, order) = (std::mem::take(&mut self.yb), std::mem::take(&mut self.order));
             let pick = &order[self.cursor..self.cursor + rows];
             yb.clear();
-            // Value by value: a slice copy per row is a memcpy call each, and rows are often one value.
-            yb.extend(pick.iter().flat_map(|&i| ys[i * d_out..(i + 1) * d_out].iter().copied()));
+            // Value by value: a slice copy per row is a memcpy call each. One target per row (a
+            // regression or a binary label, the playground's usual case) is read directly: a
+            // slice per row and its flattening cost 2–3 % of a 2→[4,2]→1 step in Chromium.
+            if d_out == 1 {
+                yb.extend(pick.iter().map(|&i| ys[i]));
+            } else {
+                yb.extend(pick.iter().flat_map(|&i| ys[i * d_out..(i + 1) * d_out].iter().copied()));
+            }
             let (loss, regularization) = (self.config.loss, self.config.regularization);
             let result = self.step_with(net, |net, ws, grads, rng| net.loss_and_gradient_picked(xs, pick, &yb, loss, regularization, ws, grads, rng));
             (self.yb, self.order) = (yb, order);
