@@ -1,9 +1,10 @@
-//! An epoch's sample order, shuffled: exactly the permutation rand's `SliceRandom::shuffle` gives
-//! for the same generator state, so a seed or a shared link replays the same run, only faster.
-//! rand draws one number for several positions at a time and takes the positions out of it by a
-//! chain of divisions, each waiting for the one before; here each position divides the draw by a
-//! product of the radices before it, so the divisions are independent and overlap. On the
-//! playground's 2→[4,2]→1 network the chain was a seventh of a training epoch in Chromium.
+//! Shuffles sample orders (every epoch's, and a data set's split): exactly the permutation
+//! rand's `SliceRandom::shuffle` gives for the same generator state, so a seed or a shared link
+//! replays the same run, only faster. rand draws one number for several positions at a time and
+//! takes the positions out of it by a chain of divisions, each waiting for the one before; here
+//! each position divides the draw by a product of the radices before it, so the divisions are
+//! independent and overlap. On the playground's 2→[4,2]→1 network the chain was a seventh of a
+//! training epoch in Chromium.
 
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};

@@ -39,7 +39,7 @@ use crate::loss::Loss;
 use crate::metrics;
 use crate::model_io::{self, ModelFile};
 use crate::network::{LayerConfig, Network, NetworkConfig, Workspace};
-use crate::optim::{Optimizer, OptimizerState};
+use crate::optim::{Optimizer, OptimizerState, all_finite};
 use crate::regularization::Regularization;
 use crate::shuffle::shuffle;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
@@ -221,11 +221,10 @@ fn train(params: &MlpParams, net: &mut Network, x: ArrayView2<f32>, y: ArrayView
                     *g += l2 * w;
                 }
             }
-            if grads.iter().any(|g| !g.is_finite()) {
+            if !all_finite(&grads) {
                 return Err(diverged("the gradient is not finite".into()));
             }
-            optimizer.step(params.learning_rate_init, net.params_mut(), &grads, &mut state);
-            if net.params().iter().any(|p| !p.is_finite()) {
+            if !optimizer.step_checked(params.learning_rate_init, net.params_mut(), &grads, &mut state) {
                 return Err(diverged("a weight overflowed".into()));
             }
             let batch_loss = objective.value_scale as f64 * data_loss as f64 + 0.5 * params.alpha as f64 * squares / rows as f64;

@@ -56,9 +56,10 @@ use std::str::FromStr;
 
 use ndarray::{Array2, Axis};
 use rand::SeedableRng;
-use rand::seq::SliceRandom;
 use rand_pcg::Pcg64;
 use serde::{Deserialize, Serialize};
+
+use crate::shuffle::shuffle;
 
 pub use csv::{CsvOptions, CsvTask, TargetColumn, parse_csv, to_csv};
 pub use features::{Feature, FeatureSet};
@@ -391,7 +392,7 @@ impl Dataset {
         let mut order: Vec<usize> = match &self.target {
             Target::Values(_) => {
                 let mut all: Vec<usize> = (0..n).collect();
-                all.shuffle(&mut rng);
+                shuffle(&mut all, &mut rng);
                 all
             }
             Target::Classes { labels, names } => stratified_order(labels, names.len(), &mut rng),
@@ -399,8 +400,8 @@ impl Dataset {
         let mut test = order.split_off(n_train);
         // The stratified order runs class by class within each rank; shuffle each side so
         // mini-batches taken in order are mixed.
-        order.shuffle(&mut rng);
-        test.shuffle(&mut rng);
+        shuffle(&mut order, &mut rng);
+        shuffle(&mut test, &mut rng);
         Ok((self.select(&order), self.select(&test)))
     }
 }
@@ -415,7 +416,7 @@ fn stratified_order(labels: &[usize], n_classes: usize, rng: &mut Pcg64) -> Vec<
     }
     let mut ranked: Vec<(f64, usize, usize)> = Vec::with_capacity(labels.len());
     for (class, m) in members.iter_mut().enumerate() {
-        m.shuffle(rng);
+        shuffle(m, rng);
         let size = m.len() as f64;
         for (j, &i) in m.iter().enumerate() {
             ranked.push(((j as f64 + 0.5) / size, class, i));
