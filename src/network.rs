@@ -222,6 +222,13 @@ impl Network {
     pub fn params_mut(&mut self) -> &mut [f32] {
         &mut self.params
     }
+    /// Exchanges the parameters with `other`, which must hold as many: an optimizer that wrote
+    /// its step to a second buffer ([`crate::optim::Optimizer::step_into`]) puts it in place
+    /// without a copy.
+    pub fn swap_params(&mut self, other: &mut Vec<f32>) {
+        assert_eq!(other.len(), self.params.len(), "a swapped-in parameter buffer must match the network");
+        std::mem::swap(&mut self.params, other);
+    }
 
     /// Layer `layer`'s kernel as an (in_dim, out_dim) view.
     pub fn weights(&self, layer: usize) -> ArrayView2<'_, f32> {

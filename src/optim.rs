@@ -129,6 +129,21 @@ impl Optimizer {
         self.step_checked(lr, params, grads, state);
     }
 
+    /// The step written to `out` instead of in place, for an optimizer whose update reads only the
+    /// parameters and the gradient (SGD): `Some(whether every new parameter is finite)`, with
+    /// `params` untouched, or `None` for the optimizers that update in place only. The caller
+    /// swaps `out` in when it is finite; see [`sgd_into`] for why this also checks the gradient.
+    pub fn step_into(&self, lr: f32, params: &[f32], grads: &[f32], out: &mut Vec<f32>, state: &mut OptimizerState) -> Option<bool> {
+        match self {
+            Optimizer::Sgd => {
+                state.ensure_len(params.len(), self);
+                state.t += 1;
+                Some(sgd_into(lr, params, grads, out))
+            }
+            _ => None,
+        }
+    }
+
     /// [`Optimizer::step`], then whether every parameter is still finite. SGD checks in its update
     /// pass: its update is no more work than the check, so one pass instead of two saves a read of
     /// every parameter per step, which on a playground network is a visible share of the step.
@@ -174,26 +189,49 @@ impl Optimizer {
 }
 
 /// p ← p − lr·g, returning whether every new p is finite ([`all_finite`]'s test, same pass).
-#[allow(clippy::eq_op)] // p − p is the point: it is NaN exactly when p is not finite
 fn sgd_update(lr: f32, params: &mut [f32], grads: &[f32]) -> bool {
     assert_eq!(params.len(), grads.len());
-    let (n, pp, gp) = (params.len(), params.as_mut_ptr(), grads.as_ptr());
+    let p = params.as_mut_ptr();
+    // SAFETY: source and destination are the same n values; each is read before it is written.
+    unsafe { sgd_pass(lr, p, grads, p) }
+}
+
+/// SGD's update of `params` written to `out` (resized to fit), which then holds the new
+/// parameters; returns whether every one is finite. A non-finite gradient makes its parameter
+/// non-finite (p − lr·g is ±∞ or NaN for g = ±∞ or NaN, also at lr = 0), so this one pass checks
+/// the gradient too, and `params` is untouched whatever it finds.
+pub(crate) fn sgd_into(lr: f32, params: &[f32], grads: &[f32], out: &mut Vec<f32>) -> bool {
+    assert_eq!(params.len(), grads.len());
+    out.resize(params.len(), 0.0);
+    // SAFETY: three slices of n values; `out` is a distinct allocation from `params`.
+    unsafe { sgd_pass(lr, params.as_ptr(), grads, out.as_mut_ptr()) }
+}
+
+/// dst ← src − lr·g over grads.len() values, and whether every result is finite.
+///
+/// # Safety
+/// `src` and `dst` must be valid for grads.len() values; they may be the same pointer.
+#[allow(clippy::eq_op)] // p − p is the point: it is NaN exactly when p is not finite
+unsafe fn sgd_pass(lr: f32, src: *const f32, grads: &[f32], dst: *mut f32) -> bool {
+    let (n, gp) = (grads.len(), grads.as_ptr());
     let (rate, mut odd, mut even) = (F4::splat(lr), F4::splat(0.0), F4::splat(0.0));
     let mut i = 0;
-    // SAFETY: i + 4 ≤ n for every load and store, and both slices hold n values.
+    // SAFETY: i + 8 ≤ n for every load and store.
     unsafe {
         while i + 8 <= n {
-            let (p0, p1) = (F4::load(pp.add(i)) - rate * F4::load(gp.add(i)), F4::load(pp.add(i + 4)) - rate * F4::load(gp.add(i + 4)));
-            p0.store(pp.add(i));
-            p1.store(pp.add(i + 4));
+            let (p0, p1) = (F4::load(src.add(i)) - rate * F4::load(gp.add(i)), F4::load(src.add(i + 4)) - rate * F4::load(gp.add(i + 4)));
+            p0.store(dst.add(i));
+            p1.store(dst.add(i + 4));
             (even, odd) = (even + (p0 - p0), odd + (p1 - p1));
             i += 8;
         }
     }
     let mut rest = 0.0;
-    for (p, &g) in params[i..].iter_mut().zip(&grads[i..]) {
-        *p -= lr * g;
-        rest += *p - *p;
+    for (j, &g) in grads.iter().enumerate().skip(i) {
+        // SAFETY: j < n.
+        let p = unsafe { *src.add(j) } - lr * g;
+        unsafe { *dst.add(j) = p };
+        rest += p - p;
     }
     (even + odd).sum() + rest == 0.0
 }
@@ -380,6 +418,35 @@ impl FromStr for LrSchedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// SGD's out-of-place step gives the in-place step's bits, leaves the parameters as they were,
+    /// and finds a non-finite gradient (∞, −∞, NaN, at any learning rate) or an overflowing
+    /// update at every position of the 8-wide pass and its scalar rest.
+    #[test]
+    fn sgd_step_into_matches_the_in_place_step_and_checks_the_gradient() {
+        let n = 19;
+        let params: Vec<f32> = (0..n).map(|i| i as f32 * 0.37 - 2.0).collect();
+        let grads: Vec<f32> = (0..n).map(|i| 1.0 - i as f32 * 0.113).collect();
+        let (mut in_place, mut out) = (params.clone(), vec![7.0; 3]);
+        let (mut state_a, mut state_b) = (OptimizerState::default(), OptimizerState::default());
+        assert!(Optimizer::Sgd.step_checked(0.03, &mut in_place, &grads, &mut state_a));
+        assert_eq!(Optimizer::Sgd.step_into(0.03, &params, &grads, &mut out, &mut state_b), Some(true));
+        assert_eq!(out.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), in_place.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+        assert_eq!(state_b.t, state_a.t);
+        for at in 0..n {
+            for (bad_value, lr) in [(f32::INFINITY, 0.1), (f32::NEG_INFINITY, 0.1), (f32::NAN, 0.1), (f32::INFINITY, 0.0)] {
+                let mut bad = grads.clone();
+                bad[at] = bad_value;
+                let found = Optimizer::Sgd.step_into(lr, &params, &bad, &mut out, &mut OptimizerState::default());
+                assert_eq!(found, Some(false), "gradient {bad_value} at {at}, lr {lr}");
+            }
+        }
+        let big = vec![3.0e38f32; 9];
+        assert_eq!(Optimizer::Sgd.step_into(10.0, &big, &[-1.0e38; 9], &mut out, &mut OptimizerState::default()), Some(false));
+        for opt in Optimizer::all().into_iter().filter(|o| !matches!(o, Optimizer::Sgd)) {
+            assert_eq!(opt.step_into(0.1, &params, &grads, &mut out, &mut OptimizerState::default()), None, "{opt} updates in place");
+        }
+    }
 
     /// `step_checked` sees a non-finite parameter wherever it lands (SGD's pass runs in chunks of
     /// eight and a remainder), for every optimizer, and SGD's fused pass updates as p − lr·g.
