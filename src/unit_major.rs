@@ -444,13 +444,22 @@ unsafe fn backward_tile<const V: usize>(a: &[f32], d: &[f32], w: &[f32], dw: &mu
     let (ap, dp, wp, dwp) = (a.as_ptr(), d.as_ptr(), w.as_ptr(), dw.as_mut_ptr());
     // SAFETY (every pointer below): rows i < k of a, j < n of d, entries i·n + j of w and dw.
     let row = |base: *const f32| unsafe { load_lanes::<V>(base) };
-    for (j, b) in db.iter_mut().enumerate() {
+    let lane_total = |j: usize| {
         let dj = row(unsafe { dp.add(j * p) });
-        let mut acc = F4::splat(0.0);
-        for dv in dj {
-            acc = acc + dv;
+        let mut acc = dj[0];
+        for dv in &dj[1..] {
+            acc = acc + *dv;
         }
-        *b = acc.sum();
+        acc
+    };
+    let mut j = 0;
+    while j + 4 <= n {
+        let sums = F4::sums(lane_total(j), lane_total(j + 1), lane_total(j + 2), lane_total(j + 3));
+        unsafe { sums.store(db.as_mut_ptr().add(j)) };
+        j += 4;
+    }
+    for (jj, b) in db.iter_mut().enumerate().skip(j) {
+        *b = lane_total(jj).sum();
     }
     let gp = below.map(|g| g.as_mut_ptr());
     for i in 0..k {
