@@ -177,11 +177,11 @@ impl Optimizer {
                     *p -= lr * g / (v.sqrt() + eps);
                 }
             }
-            Optimizer::Adam { beta1, beta2, eps } => adam_update(lr, beta1, beta2, eps, params, grads, state),
+            // Adam checks in its update pass, as SGD does: on MNIST-sized networks the separate
+            // check was a sixth of the update's time.
+            Optimizer::Adam { beta1, beta2, eps } => return adam_update(lr, beta1, beta2, eps, 1.0, params, grads, state),
             Optimizer::AdamW { beta1, beta2, eps, weight_decay } => {
-                let shrink = 1.0 - lr * weight_decay;
-                params.iter_mut().for_each(|p| *p *= shrink);
-                adam_update(lr, beta1, beta2, eps, params, grads, state);
+                return adam_update(lr, beta1, beta2, eps, 1.0 - lr * weight_decay, params, grads, state);
             }
         }
         all_finite(params)
@@ -252,16 +252,71 @@ pub(crate) fn all_finite(values: &[f32]) -> bool {
     acc.iter().sum::<f32>() + rest.iter().map(|&v| v - v).sum::<f32>() == 0.0
 }
 
-fn adam_update(lr: f32, beta1: f32, beta2: f32, eps: f32, params: &mut [f32], grads: &[f32], state: &mut OptimizerState) {
+/// Adam's step with its bias corrections at step `state.t`, after shrinking each parameter by
+/// `shrink` (AdamW's decoupled weight decay; 1 for Adam, which leaves p exactly as it is), and
+/// whether every new parameter is finite.
+#[allow(clippy::too_many_arguments)]
+fn adam_update(lr: f32, beta1: f32, beta2: f32, eps: f32, shrink: f32, params: &mut [f32], grads: &[f32], state: &mut OptimizerState) -> bool {
     let t = state.t as i32;
     // Bias corrections as factors: one division per parameter instead of three.
-    let step = lr / (1.0 - beta1.powi(t));
-    let inv_c2 = 1.0 / (1.0 - beta2.powi(t));
-    for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(&mut state.first).zip(&mut state.second) {
-        *m = beta1 * *m + (1.0 - beta1) * g;
-        *v = beta2 * *v + (1.0 - beta2) * g * g;
-        *p -= step * *m / ((*v * inv_c2).sqrt() + eps);
+    let step = AdamStep { beta1, beta2, eps, shrink, step: lr / (1.0 - beta1.powi(t)), inv_c2: 1.0 / (1.0 - beta2.powi(t)) };
+    let (m, v) = (&mut state.first[..], &mut state.second[..]);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2.
+        return unsafe { adam_pass_avx2(&step, params, grads, m, v) };
     }
+    adam_pass(&step, params, grads, m, v)
+}
+
+/// The constants of one Adam step.
+struct AdamStep {
+    beta1: f32,
+    beta2: f32,
+    eps: f32,
+    shrink: f32,
+    /// lr / (1 − β₁ᵗ)
+    step: f32,
+    /// 1 / (1 − β₂ᵗ)
+    inv_c2: f32,
+}
+
+/// [`adam_pass`] compiled for AVX2: eight lanes per division and square root where the baseline
+/// x86-64 build has four. IEEE arithmetic either way (no fused multiply-adds), so the same bits.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn adam_pass_avx2(step: &AdamStep, params: &mut [f32], grads: &[f32], m: &mut [f32], v: &mut [f32]) -> bool {
+    adam_pass(step, params, grads, m, v)
+}
+
+/// The update over every parameter, and the finiteness check in the same pass (`p − p` summed
+/// over eight lanes, as in [`all_finite`]).
+#[inline(always)]
+#[allow(clippy::eq_op)] // p − p is the point: it is NaN exactly when p is not finite
+fn adam_pass(step: &AdamStep, params: &mut [f32], grads: &[f32], m: &mut [f32], v: &mut [f32]) -> bool {
+    let n = params.len();
+    assert!(grads.len() == n && m.len() == n && v.len() == n);
+    let update = |p: &mut f32, g: f32, m: &mut f32, v: &mut f32| {
+        *m = step.beta1 * *m + (1.0 - step.beta1) * g;
+        *v = step.beta2 * *v + (1.0 - step.beta2) * g * g;
+        *p = *p * step.shrink - step.step * *m / ((*v * step.inv_c2).sqrt() + step.eps);
+        *p - *p
+    };
+    let mut acc = [0.0f32; 8];
+    let whole = n / 8 * 8;
+    for (((p, g), m), v) in params[..whole].chunks_exact_mut(8).zip(grads.chunks_exact(8)).zip(m.chunks_exact_mut(8)).zip(v.chunks_exact_mut(8)) {
+        for j in 0..8 {
+            acc[j] += update(&mut p[j], g[j], &mut m[j], &mut v[j]);
+        }
+    }
+    let mut rest = 0.0;
+    for i in whole..n {
+        rest += update(&mut params[i], grads[i], &mut m[i], &mut v[i]);
+    }
+    acc.iter().sum::<f32>() + rest == 0.0
 }
 
 impl fmt::Display for Optimizer {
@@ -471,5 +526,32 @@ mod tests {
         // An update that overflows a finite parameter.
         let mut p = vec![3.0e38f32; 9];
         assert!(!Optimizer::Sgd.step_checked(10.0, &mut p, &[-1.0e38; 9], &mut OptimizerState::default()));
+    }
+
+    /// Adam's one-pass update (eight lanes at a time, AVX2 where the CPU has it) gives the bits of
+    /// the textbook update written value by value, with AdamW's decay as a pass of its own first.
+    #[test]
+    fn adam_and_adamw_give_the_textbook_update_bit_for_bit() {
+        let n = 37;
+        let (lr, beta1, beta2, eps, decay) = (0.01f32, 0.9f32, 0.999f32, 1e-7f32, 0.05f32);
+        for opt in [Optimizer::Adam { beta1, beta2, eps }, Optimizer::AdamW { beta1, beta2, eps, weight_decay: decay }] {
+            let mut params: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
+            let (mut want, mut m, mut v) = (params.clone(), vec![0.0f32; n], vec![0.0f32; n]);
+            let mut state = OptimizerState::default();
+            for t in 1..=3 {
+                let grads: Vec<f32> = (0..n).map(|i| ((i * t) as f32 * 0.91).cos() * 0.3).collect();
+                assert!(opt.step_checked(lr, &mut params, &grads, &mut state));
+                if let Optimizer::AdamW { .. } = opt {
+                    want.iter_mut().for_each(|p| *p *= 1.0 - lr * decay);
+                }
+                let (c1, c2) = (1.0 - beta1.powi(t as i32), 1.0 - beta2.powi(t as i32));
+                for i in 0..n {
+                    m[i] = beta1 * m[i] + (1.0 - beta1) * grads[i];
+                    v[i] = beta2 * v[i] + (1.0 - beta2) * grads[i] * grads[i];
+                    want[i] -= lr / c1 * m[i] / ((v[i] * (1.0 / c2)).sqrt() + eps);
+                }
+                assert_eq!(params.iter().map(|p| p.to_bits()).collect::<Vec<_>>(), want.iter().map(|p| p.to_bits()).collect::<Vec<_>>(), "{opt}, step {t}");
+            }
+        }
     }
 }
