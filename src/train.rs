@@ -160,6 +160,26 @@ pub struct StepSummary {
     pub epochs_completed: usize,
 }
 
+/// Asks the cache for the rows of the next batch while this one computes. Rows are read from
+/// shuffled positions, and on MNIST (4,000 rows of 3 KiB, 12 MiB) gathering them from memory was
+/// an eighth of an epoch natively. Rows of a few values (the playground's) are left alone.
+fn prefetch_rows(x: &[f32], rows: &[usize], width: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if width >= 64 {
+        use std::arch::x86_64::{_MM_HINT_T1, _mm_prefetch};
+        const LINE: usize = 16; // f32 per 64-byte cache line
+        for &r in rows {
+            let row = &x[r * width..(r + 1) * width];
+            for at in (0..width).step_by(LINE) {
+                // SAFETY: a prefetch has no effect on memory; the address is inside `x`.
+                unsafe { _mm_prefetch::<_MM_HINT_T1>(row.as_ptr().add(at) as *const i8) };
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (x, rows, width);
+}
+
 impl Trainer {
     /// Validates `config` against `net` and prepares an empty run.
     pub fn new(config: TrainConfig, net: &Network) -> Result<Trainer, NnError> {
@@ -306,6 +326,8 @@ impl Trainer {
             } else {
                 yb.extend(pick.iter().flat_map(|&i| ys[i * d_out..(i + 1) * d_out].iter().copied()));
             }
+            let next = (self.cursor + rows).min(n);
+            prefetch_rows(xs, &order[next..(next + bs).min(n)], xs.len() / n);
             let (loss, regularization) = (self.config.loss, self.config.regularization);
             let result = self.step_with(net, |net, ws, grads, rng| net.loss_and_gradient_picked(xs, pick, &yb, loss, regularization, ws, grads, rng));
             (self.yb, self.order) = (yb, order);
