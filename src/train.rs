@@ -327,7 +327,7 @@ impl Trainer {
                 yb.extend(pick.iter().flat_map(|&i| ys[i * d_out..(i + 1) * d_out].iter().copied()));
             }
             let next = (self.cursor + rows).min(n);
-            prefetch_rows(xs, &order[next..(next + bs).min(n)], xs.len() / n);
+            prefetch_rows(xs, &order[next..(next + bs).min(n)], x.ncols());
             let (loss, regularization) = (self.config.loss, self.config.regularization);
             let result = self.step_with(net, |net, ws, grads, rng| net.loss_and_gradient_picked(xs, pick, &yb, loss, regularization, ws, grads, rng));
             (self.yb, self.order) = (yb, order);
