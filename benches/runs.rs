@@ -9,9 +9,9 @@
 mod common;
 
 use ndarray::ArrayView2;
-use nnplay::metrics::accuracy;
-use nnplay::network::Network;
+use nnplay::nn::network::Network;
 use nnplay::train::Trainer;
+use nnplay::train::metrics::accuracy;
 use std::time::Instant;
 
 /// The resident-set high-water mark in KiB, or `None` where /proc is not available.
@@ -30,9 +30,15 @@ const REPEATS: usize = 3;
 
 fn main() {
     let full = common::full_run();
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let case = args.first().map(String::as_str).unwrap_or("mnist");
-    let epochs: usize = args.get(1).and_then(|e| e.parse().ok()).unwrap_or(if full { 10 } else { 1 });
+    let epochs: usize =
+        args.get(1)
+            .and_then(|e| e.parse().ok())
+            .unwrap_or(if full { 10 } else { 1 });
     let limit = if full { None } else { Some(64) };
 
     let (workload, test) = match case {
@@ -50,16 +56,28 @@ fn main() {
     // (scripts/bench_sklearn.py does the same for scikit-learn). Every run ends with the same network.
     let run = || {
         let mut net = Network::new(&workload.network).expect("valid workload network");
-        let mut trainer = Trainer::new(workload.train.clone(), &net).expect("valid workload settings");
+        let mut trainer =
+            Trainer::new(workload.train.clone(), &net).expect("valid workload settings");
         let start = Instant::now();
         for _ in 0..epochs {
-            trainer.train_epoch(&mut net, workload.x.view(), workload.y.view()).expect("training does not diverge");
+            trainer
+                .train_epoch(&mut net, workload.x.view(), workload.y.view())
+                .expect("training does not diverge");
         }
         (net, start.elapsed().as_secs_f64())
     };
-    let (net, seconds) = (0..REPEATS).map(|_| run()).min_by(|a, b| a.1.total_cmp(&b.1)).expect("REPEATS > 0");
-    let train_accuracy = if case == "mnist" { Some(accuracy_of(&net, workload.x.view(), workload.y.view())) } else { None };
-    let test_accuracy = test.as_ref().map(|(x, y)| accuracy_of(&net, x.view(), y.view()));
+    let (net, seconds) = (0..REPEATS)
+        .map(|_| run())
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .expect("REPEATS > 0");
+    let train_accuracy = if case == "mnist" {
+        Some(accuracy_of(&net, workload.x.view(), workload.y.view()))
+    } else {
+        None
+    };
+    let test_accuracy = test
+        .as_ref()
+        .map(|(x, y)| accuracy_of(&net, x.view(), y.view()));
     let result = serde_json::json!({
         "case": case,
         "epochs": epochs,

@@ -6,7 +6,7 @@ mod common;
 
 use common::Workload;
 use criterion::{Criterion, Throughput};
-use nnplay::network::{Network, Workspace};
+use nnplay::nn::network::{Network, Workspace};
 use nnplay::train::Trainer;
 use std::hint::black_box;
 use std::time::Duration;
@@ -16,11 +16,20 @@ use std::time::Duration;
 fn bench_train(c: &mut Criterion, w: &Workload, measurement: Duration) {
     let mut group = c.benchmark_group("train");
     group.throughput(Throughput::Elements(w.x.nrows() as u64));
-    group.sample_size(10).measurement_time(measurement).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(measurement)
+        .warm_up_time(Duration::from_secs(1));
     let mut net = Network::new(&w.network).expect("valid workload network");
     let mut trainer = Trainer::new(w.train.clone(), &net).expect("valid workload settings");
     group.bench_function(w.id, |b| {
-        b.iter(|| black_box(trainer.train_epoch(&mut net, w.x.view(), w.y.view()).expect("training does not diverge")))
+        b.iter(|| {
+            black_box(
+                trainer
+                    .train_epoch(&mut net, w.x.view(), w.y.view())
+                    .expect("training does not diverge"),
+            )
+        })
     });
     group.finish();
 }
@@ -30,7 +39,10 @@ fn bench_train(c: &mut Criterion, w: &Workload, measurement: Duration) {
 fn bench_forward(c: &mut Criterion, w: &Workload, measurement: Duration) {
     let mut group = c.benchmark_group("forward");
     group.throughput(Throughput::Elements(w.x.nrows() as u64));
-    group.sample_size(10).measurement_time(measurement).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(measurement)
+        .warm_up_time(Duration::from_secs(1));
     let net = Network::new(&w.network).expect("valid workload network");
     let mut ws = Workspace::default();
     let xs = w.x.as_slice().expect("standard layout");
@@ -46,7 +58,11 @@ fn bench_forward(c: &mut Criterion, w: &Workload, measurement: Duration) {
 fn main() {
     let full = common::full_run();
     let mut c = Criterion::default().configure_from_args();
-    let small = [common::tanh_8x6(), common::playground_small(), common::playground_large()];
+    let small = [
+        common::tanh_8x6(),
+        common::playground_small(),
+        common::playground_large(),
+    ];
     let mnist = common::mnist(if full { None } else { Some(128) });
     for w in &small {
         bench_train(&mut c, w, Duration::from_secs(3));

@@ -15,19 +15,39 @@ pub enum NnError {
     #[error("no training data: at least one sample is needed")]
     EmptyData,
     #[error("{name} must be {requirement}, got {value}")]
-    BadHyperparameter { name: &'static str, value: f64, requirement: &'static str },
+    BadHyperparameter {
+        name: &'static str,
+        value: f64,
+        requirement: &'static str,
+    },
     #[error("invalid architecture: {0}")]
     Architecture(String),
     #[error("{loss} cannot follow a {activation} output layer: {hint}")]
-    Incompatible { activation: String, loss: String, hint: &'static str },
-    #[error("training diverged at epoch {epoch}, step {step}: {what}. Try a smaller learning rate, gradient clipping or a different initializer")]
-    Diverged { epoch: usize, step: usize, what: String },
+    Incompatible {
+        activation: String,
+        loss: String,
+        hint: &'static str,
+    },
+    #[error(
+        "training diverged at epoch {epoch}, step {step}: {what}. Try a smaller learning rate, gradient clipping or a different initializer"
+    )]
+    Diverged {
+        epoch: usize,
+        step: usize,
+        what: String,
+    },
     #[error("the model is not compiled yet: call compile() before fit()")]
     NotCompiled,
     #[error("the model is not fitted yet: call fit() first")]
     NotFitted,
     #[error("layer {layer} has no weight ({row}, {col}); its kernel is {rows}×{cols}")]
-    NoSuchWeight { layer: usize, row: usize, col: usize, rows: usize, cols: usize },
+    NoSuchWeight {
+        layer: usize,
+        row: usize,
+        col: usize,
+        rows: usize,
+        cols: usize,
+    },
     #[error("model file: {0}")]
     ModelFile(String),
     #[error("model file version {found} is not supported (this build reads version {supported})")]
@@ -44,7 +64,11 @@ impl NnError {
         if value.is_finite() && value > 0.0 {
             Ok(())
         } else {
-            Err(NnError::BadHyperparameter { name, value: value as f64, requirement: "finite and > 0" })
+            Err(NnError::BadHyperparameter {
+                name,
+                value: value as f64,
+                requirement: "finite and > 0",
+            })
         }
     }
 
@@ -53,7 +77,11 @@ impl NnError {
         if value.is_finite() && value >= 0.0 {
             Ok(())
         } else {
-            Err(NnError::BadHyperparameter { name, value: value as f64, requirement: "finite and ≥ 0" })
+            Err(NnError::BadHyperparameter {
+                name,
+                value: value as f64,
+                requirement: "finite and ≥ 0",
+            })
         }
     }
 
@@ -62,7 +90,11 @@ impl NnError {
         if value.is_finite() && (0.0..1.0).contains(&value) {
             Ok(())
         } else {
-            Err(NnError::BadHyperparameter { name, value: value as f64, requirement: "in [0, 1)" })
+            Err(NnError::BadHyperparameter {
+                name,
+                value: value as f64,
+                requirement: "in [0, 1)",
+            })
         }
     }
 }

@@ -19,43 +19,40 @@
 //! assert!(history.last().unwrap().train_loss < 0.1);
 //! ```
 
-pub mod activation;
+// The layers, lowest first: each module uses only those above it in this list.
+pub mod api;
 pub mod data;
 pub mod error;
-pub mod fastmath;
-pub mod init;
-pub mod keras;
-pub mod linalg;
-pub mod loss;
-pub mod metrics;
-pub mod model_io;
-pub mod network;
-pub mod onnx;
-pub mod optim;
+pub mod io;
+pub mod kernels;
+pub mod nn;
 pub mod playground;
-pub mod regularization;
-pub mod shuffle;
-pub mod simd;
-pub mod sklearn;
 pub mod train;
-pub mod unit_major;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+// The flat paths of earlier releases (`nnplay::network`, `nnplay::optim`, …), kept so that
+// programs written against them still build.
+pub use api::{keras, sklearn};
+pub use io::{model_file as model_io, onnx};
+pub use kernels::{fastmath, linalg, shuffle, simd};
+pub use nn::{activation, init, loss, network, regularization, unit_major};
+pub use train::{metrics, optim};
 
 pub use error::NnError;
 
 /// The names most programs need, in one import.
 pub mod prelude {
-    pub use crate::activation::{Activation, StepGradient};
+    pub use crate::api::keras::{Dense, FitOptions, Sequential};
+    pub use crate::api::sklearn::{MlpClassifier, MlpRegressor};
     pub use crate::error::NnError;
-    pub use crate::init::Initializer;
-    pub use crate::keras::{Dense, FitOptions, Sequential};
-    pub use crate::loss::Loss;
-    pub use crate::metrics::Metric;
-    pub use crate::network::{LayerConfig, Network, NetworkConfig};
-    pub use crate::optim::{LrSchedule, Optimizer};
-    pub use crate::regularization::Regularization;
-    pub use crate::sklearn::{MlpClassifier, MlpRegressor};
+    pub use crate::nn::activation::{Activation, StepGradient};
+    pub use crate::nn::init::Initializer;
+    pub use crate::nn::loss::Loss;
+    pub use crate::nn::network::{LayerConfig, Network, NetworkConfig};
+    pub use crate::nn::regularization::Regularization;
+    pub use crate::train::metrics::Metric;
+    pub use crate::train::optim::{LrSchedule, Optimizer};
     pub use crate::train::{EpochRecord, History, TrainConfig, Trainer};
 }

@@ -3,12 +3,12 @@
 //! two tanh hidden layers, as the issue asks). Inputs are standardised on the training split,
 //! the way the page and the CLI prepare them.
 
-use nnplay::activation::Activation;
 use nnplay::data::{Dataset, DatasetKind, FeatureSet, Scaler, Scaling, Task, generate};
-use nnplay::loss::Loss;
-use nnplay::metrics::{accuracy, r2_score};
-use nnplay::network::{LayerConfig, Network, NetworkConfig};
-use nnplay::optim::Optimizer;
+use nnplay::nn::activation::Activation;
+use nnplay::nn::loss::Loss;
+use nnplay::nn::network::{LayerConfig, Network, NetworkConfig};
+use nnplay::train::metrics::{accuracy, r2_score};
+use nnplay::train::optim::Optimizer;
 use nnplay::train::{TrainConfig, fit};
 
 /// Trains on a seeded split of `kind` and returns the test score (accuracy or R²).

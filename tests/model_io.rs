@@ -3,27 +3,35 @@
 
 use ndarray::{Array2, array};
 use nnplay::data::{Scaler, Scaling, Task};
-use nnplay::model_io::{self, FORMAT, ModelFile, VERSION};
+use nnplay::io::model_file::{self, FORMAT, ModelFile, VERSION};
 use nnplay::prelude::*;
 use serde_json::{Value, json};
 
 fn small_network() -> Network {
-    let config = NetworkConfig::new(2, &[3], Activation::Tanh, LayerConfig::new(1, Activation::Sigmoid)).with_seed(5);
+    let config = NetworkConfig::new(
+        2,
+        &[3],
+        Activation::Tanh,
+        LayerConfig::new(1, Activation::Sigmoid),
+    )
+    .with_seed(5);
     Network::new(&config).unwrap()
 }
 
 fn as_value(file: &ModelFile) -> Value {
-    serde_json::from_str(&model_io::save_json(file)).unwrap()
+    serde_json::from_str(&model_file::save_json(file)).unwrap()
 }
 
 fn load_value(v: &Value) -> Result<ModelFile, NnError> {
-    model_io::load_json(&v.to_string())
+    model_file::load_json(&v.to_string())
 }
 
 #[test]
 fn file_has_the_documented_fields() {
     let net = small_network();
-    let file = ModelFile::new(&net).with_task(Task::BinaryClassification).with_classes(vec!["a".into(), "b".into()]);
+    let file = ModelFile::new(&net)
+        .with_task(Task::BinaryClassification)
+        .with_classes(vec!["a".into(), "b".into()]);
     let v = as_value(&file);
     assert_eq!(v["format"], json!("nnplay-model"));
     assert_eq!(v["version"], json!(1));
@@ -39,14 +47,22 @@ fn file_has_the_documented_fields() {
 #[test]
 fn round_trip_keeps_every_part() {
     let net = small_network();
-    let scaler = Scaler::fit(array![[1.0f32, 10.0], [3.0, 30.0], [2.0, 25.0]].view(), Scaling::Standardize);
-    let train = TrainConfig { learning_rate: 0.03, loss: Loss::BinaryCrossEntropy, batch_size: 8, ..TrainConfig::default() };
+    let scaler = Scaler::fit(
+        array![[1.0f32, 10.0], [3.0, 30.0], [2.0, 25.0]].view(),
+        Scaling::Standardize,
+    );
+    let train = TrainConfig {
+        learning_rate: 0.03,
+        loss: Loss::BinaryCrossEntropy,
+        batch_size: 8,
+        ..TrainConfig::default()
+    };
     let file = ModelFile::new(&net)
         .with_train(train)
         .with_scaler(scaler)
         .with_classes(vec!["no".into(), "yes".into()])
         .with_task(Task::BinaryClassification);
-    let back = model_io::load_json(&model_io::save_json(&file)).unwrap();
+    let back = model_file::load_json(&model_file::save_json(&file)).unwrap();
     assert_eq!(back, file);
     assert_eq!(back.network().unwrap(), net);
 }
@@ -75,8 +91,11 @@ fn awkward_f32_values_round_trip_bit_for_bit() {
     for (p, v) in net.params_mut().iter_mut().zip(awkward.iter().cycle()) {
         *p = *v;
     }
-    let back = model_io::load_json(&model_io::save_json(&ModelFile::new(&net))).unwrap();
-    let (a, b): (Vec<u32>, Vec<u32>) = (net.params().iter().map(|v| v.to_bits()).collect(), back.params.iter().map(|v| v.to_bits()).collect());
+    let back = model_file::load_json(&model_file::save_json(&ModelFile::new(&net))).unwrap();
+    let (a, b): (Vec<u32>, Vec<u32>) = (
+        net.params().iter().map(|v| v.to_bits()).collect(),
+        back.params.iter().map(|v| v.to_bits()).collect(),
+    );
     assert_eq!(a, b);
 }
 
@@ -85,7 +104,10 @@ fn wrong_format_tag_is_refused() {
     let mut v = as_value(&ModelFile::new(&small_network()));
     v["format"] = json!("keras-h5");
     let err = load_value(&v).unwrap_err();
-    assert!(matches!(&err, NnError::ModelFile(m) if m.contains("keras-h5") && m.contains("nnplay-model")), "{err}");
+    assert!(
+        matches!(&err, NnError::ModelFile(m) if m.contains("keras-h5") && m.contains("nnplay-model")),
+        "{err}"
+    );
     v.as_object_mut().unwrap().remove("format");
     assert!(matches!(load_value(&v), Err(NnError::ModelFile(m)) if m.contains("format")));
 }
@@ -94,7 +116,13 @@ fn wrong_format_tag_is_refused() {
 fn newer_version_is_refused_before_the_rest_is_read() {
     // A version-2 file may have a layout this build cannot parse; the version error must win.
     let v = json!({"format": "nnplay-model", "version": 2, "layers_v2": []});
-    assert!(matches!(load_value(&v), Err(NnError::ModelVersion { found: 2, supported: 1 })));
+    assert!(matches!(
+        load_value(&v),
+        Err(NnError::ModelVersion {
+            found: 2,
+            supported: 1
+        })
+    ));
     let v = json!({"format": "nnplay-model"});
     assert!(matches!(load_value(&v), Err(NnError::ModelFile(m)) if m.contains("version")));
     let v = json!({"format": "nnplay-model", "version": "one"});
@@ -103,9 +131,18 @@ fn newer_version_is_refused_before_the_rest_is_read() {
 
 #[test]
 fn malformed_json_is_refused() {
-    for text in ["", "{", "[1, 2]", "{\"format\": \"nnplay-model\", \"version\": 1,}", "not json"] {
-        let err = model_io::load_json(text).unwrap_err();
-        assert!(matches!(err, NnError::ModelFile(_)), "{text:?} gave {err:?}");
+    for text in [
+        "",
+        "{",
+        "[1, 2]",
+        "{\"format\": \"nnplay-model\", \"version\": 1,}",
+        "not json",
+    ] {
+        let err = model_file::load_json(text).unwrap_err();
+        assert!(
+            matches!(err, NnError::ModelFile(_)),
+            "{text:?} gave {err:?}"
+        );
     }
     // Right header, missing body.
     let v = json!({"format": "nnplay-model", "version": 1, "params": []});
@@ -118,8 +155,15 @@ fn wrong_parameter_count_is_refused() {
     let mut v = as_value(&ModelFile::new(&net));
     v["params"].as_array_mut().unwrap().pop();
     let err = load_value(&v).unwrap_err();
-    let expected = format!("{} parameters but {} were given", net.n_params(), net.n_params() - 1);
-    assert!(matches!(&err, NnError::ModelFile(m) if m.contains(&expected)), "{err}");
+    let expected = format!(
+        "{} parameters but {} were given",
+        net.n_params(),
+        net.n_params() - 1
+    );
+    assert!(
+        matches!(&err, NnError::ModelFile(m) if m.contains(&expected)),
+        "{err}"
+    );
 }
 
 #[test]
@@ -128,11 +172,14 @@ fn nan_weights_are_refused_with_their_position() {
     // JSON has no NaN: writers put null (serde_json, JSON.stringify) in its place.
     v["params"][4] = Value::Null;
     let err = load_value(&v).unwrap_err();
-    assert!(matches!(&err, NnError::ModelFile(m) if m.contains("parameter 4") && m.contains("finite")), "{err}");
+    assert!(
+        matches!(&err, NnError::ModelFile(m) if m.contains("parameter 4") && m.contains("finite")),
+        "{err}"
+    );
     // A number too large for f32 is refused too.
-    let text = model_io::save_json(&ModelFile::new(&small_network()));
+    let text = model_file::save_json(&ModelFile::new(&small_network()));
     let big = text.replacen("\"params\":[", "\"params\":[1e39,", 1);
-    assert!(model_io::load_json(&big).is_err());
+    assert!(model_file::load_json(&big).is_err());
 }
 
 #[test]
@@ -140,13 +187,25 @@ fn parts_that_do_not_fit_together_are_refused() {
     let net = small_network();
     // A scaler for 3 inputs on a 2-input network.
     let file = ModelFile::new(&net).with_scaler(Scaler::identity(3));
-    assert!(matches!(load_value(&as_value(&file)), Err(NnError::ModelFile(m)) if m.contains("scaler")));
+    assert!(
+        matches!(load_value(&as_value(&file)), Err(NnError::ModelFile(m)) if m.contains("scaler"))
+    );
     // Three class names for a binary task.
-    let file = ModelFile::new(&net).with_task(Task::BinaryClassification).with_classes(vec!["a".into(), "b".into(), "c".into()]);
-    assert!(matches!(load_value(&as_value(&file)), Err(NnError::ModelFile(m)) if m.contains("class")));
+    let file = ModelFile::new(&net)
+        .with_task(Task::BinaryClassification)
+        .with_classes(vec!["a".into(), "b".into(), "c".into()]);
+    assert!(
+        matches!(load_value(&as_value(&file)), Err(NnError::ModelFile(m)) if m.contains("class"))
+    );
     // A training config whose loss cannot follow the sigmoid output.
-    let file = ModelFile::new(&net).with_train(TrainConfig { loss: Loss::CategoricalCrossEntropy, ..TrainConfig::default() });
-    assert!(matches!(load_value(&as_value(&file)), Err(NnError::Incompatible { .. })));
+    let file = ModelFile::new(&net).with_train(TrainConfig {
+        loss: Loss::CategoricalCrossEntropy,
+        ..TrainConfig::default()
+    });
+    assert!(matches!(
+        load_value(&as_value(&file)),
+        Err(NnError::Incompatible { .. })
+    ));
     // An invalid architecture.
     let mut v = as_value(&ModelFile::new(&net));
     v["network"]["layers"][0]["units"] = json!(0);
@@ -159,10 +218,12 @@ fn files_on_disk_round_trip_and_missing_files_are_named() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("m.json");
     let file = ModelFile::new(&small_network());
-    model_io::save(&path, &file).unwrap();
-    assert_eq!(model_io::load(&path).unwrap(), file);
+    model_file::save(&path, &file).unwrap();
+    assert_eq!(model_file::load(&path).unwrap(), file);
     let missing = dir.join("nope.json");
-    assert!(matches!(model_io::load(&missing), Err(NnError::ModelFile(m)) if m.contains("nope.json")));
+    assert!(
+        matches!(model_file::load(&missing), Err(NnError::ModelFile(m)) if m.contains("nope.json"))
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -171,10 +232,29 @@ fn files_on_disk_round_trip_and_missing_files_are_named() {
 fn save_load_example_scenario() {
     let x = array![[0.0f32, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
     let y = array![[0.0f32], [1.0], [1.0], [0.0]];
-    let mut model = Sequential::new(2).add(Dense::new(4, Activation::Tanh)).add(Dense::new(1, Activation::Sigmoid)).with_seed(3);
-    model.compile(Optimizer::adam(), Loss::BinaryCrossEntropy, &[Metric::Accuracy]).unwrap();
+    let mut model = Sequential::new(2)
+        .add(Dense::new(4, Activation::Tanh))
+        .add(Dense::new(1, Activation::Sigmoid))
+        .with_seed(3);
+    model
+        .compile(
+            Optimizer::adam(),
+            Loss::BinaryCrossEntropy,
+            &[Metric::Accuracy],
+        )
+        .unwrap();
     model.set_learning_rate(0.05).unwrap();
-    model.fit(&x, &y, FitOptions { epochs: 300, batch_size: 4, ..FitOptions::default() }).unwrap();
+    model
+        .fit(
+            &x,
+            &y,
+            FitOptions {
+                epochs: 300,
+                batch_size: 4,
+                ..FitOptions::default()
+            },
+        )
+        .unwrap();
 
     let dir = std::env::temp_dir().join(format!("nnplay-save-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -183,27 +263,58 @@ fn save_load_example_scenario() {
     let loaded = Sequential::load(&path).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
 
-    let grid = Array2::from_shape_fn((25, 2), |(i, j)| if j == 0 { (i % 5) as f32 / 4.0 } else { (i / 5) as f32 / 4.0 });
-    let (a, b) = (model.predict(&grid).unwrap(), loaded.predict(&grid).unwrap());
-    assert!(a.iter().zip(b.iter()).all(|(p, q)| p.to_bits() == q.to_bits()));
+    let grid = Array2::from_shape_fn((25, 2), |(i, j)| {
+        if j == 0 {
+            (i % 5) as f32 / 4.0
+        } else {
+            (i / 5) as f32 / 4.0
+        }
+    });
+    let (a, b) = (
+        model.predict(&grid).unwrap(),
+        loaded.predict(&grid).unwrap(),
+    );
+    assert!(
+        a.iter()
+            .zip(b.iter())
+            .all(|(p, q)| p.to_bits() == q.to_bits())
+    );
     // The loaded model is compiled with the same loss and can be evaluated and trained on.
-    assert_eq!(loaded.train_config().unwrap().loss, Loss::BinaryCrossEntropy);
-    assert_eq!(loaded.evaluate(&x, &y).unwrap(), model.evaluate(&x, &y).unwrap());
+    assert_eq!(
+        loaded.train_config().unwrap().loss,
+        Loss::BinaryCrossEntropy
+    );
+    assert_eq!(
+        loaded.evaluate(&x, &y).unwrap(),
+        model.evaluate(&x, &y).unwrap()
+    );
 }
 
 #[test]
 fn sequential_round_trips_its_scaler() {
     let x = array![[100.0f32, -3.0], [200.0, -1.0], [300.0, 2.0]];
     let scaler = Scaler::fit(x.view(), Scaling::MinMax);
-    let mut model = Sequential::new(2).add(Dense::new(1, Activation::Linear)).with_scaler(scaler);
-    model.compile(Optimizer::Sgd, Loss::MeanSquaredError, &[]).unwrap();
+    let mut model = Sequential::new(2)
+        .add(Dense::new(1, Activation::Linear))
+        .with_scaler(scaler);
+    model
+        .compile(Optimizer::Sgd, Loss::MeanSquaredError, &[])
+        .unwrap();
     let back = Sequential::from_json(&model.to_json().unwrap()).unwrap();
     assert_eq!(back.predict(&x).unwrap(), model.predict(&x).unwrap());
     // The scaler really is applied: without it the raw inputs give other outputs.
-    let raw = Sequential::from_model_file(&ModelFile { scaler: None, ..model.to_model_file().unwrap() }).unwrap();
+    let raw = Sequential::from_model_file(&ModelFile {
+        scaler: None,
+        ..model.to_model_file().unwrap()
+    })
+    .unwrap();
     assert_ne!(raw.predict(&x).unwrap(), model.predict(&x).unwrap());
     // A scaler of the wrong width is refused, not silently half-applied.
-    let mut wrong = Sequential::new(2).add(Dense::new(1, Activation::Linear)).with_scaler(Scaler::identity(3));
-    wrong.compile(Optimizer::Sgd, Loss::MeanSquaredError, &[]).unwrap();
+    let mut wrong = Sequential::new(2)
+        .add(Dense::new(1, Activation::Linear))
+        .with_scaler(Scaler::identity(3));
+    wrong
+        .compile(Optimizer::Sgd, Loss::MeanSquaredError, &[])
+        .unwrap();
     assert!(matches!(wrong.predict(&x), Err(NnError::Config(m)) if m.contains("scaler")));
 }

@@ -4,16 +4,16 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use nnplay::activation::Activation;
 use nnplay::data::{DatasetKind, Feature, FeatureSet, PointTask};
-use nnplay::init::Initializer;
-use nnplay::loss::Loss;
-use nnplay::network::Network;
-use nnplay::optim::{LrSchedule, Optimizer};
+use nnplay::nn::activation::Activation;
+use nnplay::nn::init::Initializer;
+use nnplay::nn::loss::Loss;
+use nnplay::nn::network::Network;
+use nnplay::nn::regularization::Regularization;
 use nnplay::playground::config::{MAX_POINTS, check_head};
 use nnplay::playground::render::{PALETTE, pixel_point};
 use nnplay::playground::*;
-use nnplay::regularization::Regularization;
+use nnplay::train::optim::{LrSchedule, Optimizer};
 use proptest::prelude::*;
 use std::collections::HashMap;
 
@@ -537,7 +537,7 @@ fn validate_rejects_what_a_link_could_not_hold() {
     c.network.output = Some(Activation::Softmax);
     assert!(matches!(
         c.validate(),
-        Err(nnplay::NnError::Incompatible { .. })
+        Err(nnplay::error::NnError::Incompatible { .. })
     ));
     let mut pg = Playground::new(PlaygroundConfig::default()).unwrap();
     let mut bad = PlaygroundConfig::default();
@@ -559,7 +559,7 @@ fn circle_with_two_tanh_layers_reaches_low_test_loss_in_bounded_epochs() {
         r.test_loss.unwrap() < 0.1 && r.test_metric.unwrap() >= 0.95
     });
     assert!(epochs <= 60);
-    assert_eq!(report.metric, nnplay::metrics::Metric::Accuracy);
+    assert_eq!(report.metric, nnplay::train::metrics::Metric::Accuracy);
     assert_eq!(report.epochs_completed, epochs as u64);
     assert!(
         (report.epoch - epochs as f64).abs() < 1e-9,
@@ -593,7 +593,7 @@ fn history_and_epochs_count_batches() {
 fn regression_reports_r2() {
     let mut pg = session("dataset=plane&layers=4&act=tanh&opt=adam&lr=0.03");
     let (_, r) = train_until(&mut pg, 80, |r| r.test_metric.unwrap() > 0.9);
-    assert_eq!(r.metric, nnplay::metrics::Metric::R2);
+    assert_eq!(r.metric, nnplay::train::metrics::Metric::R2);
     assert!(pg.confusion().is_none());
     assert_eq!(pg.state().task, "regression");
 }
@@ -867,7 +867,7 @@ fn hand_placed_points_become_the_data() {
     let mut pg = session("train=50");
     pg.start_points(PointTask::Classification { classes: 3 }, false)
         .unwrap();
-    assert!(matches!(pg.step(1), Err(nnplay::NnError::EmptyData)));
+    assert!(matches!(pg.step(1), Err(nnplay::error::NnError::EmptyData)));
     let mut ids = Vec::new();
     for i in 0..12 {
         let (x, label) = (-5.0 + i as f32 * 0.8, (i % 3) as f32);

@@ -3,13 +3,16 @@
 //! predict is bit-exact, and seeds make runs reproducible.
 
 use ndarray::Array2;
-use nnplay::model_io;
-use nnplay::optim::OptimizerState;
+use nnplay::io::model_file;
 use nnplay::prelude::*;
+use nnplay::train::optim::OptimizerState;
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: 32, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: 32,
+        ..ProptestConfig::default()
+    }
 }
 
 /// A batch of `rows` × `cols` finite values in [-5, 5].
@@ -29,7 +32,11 @@ fn one_hot(rows: usize, cols: usize) -> impl Strategy<Value = Vec<f32>> {
 }
 
 fn element_wise_losses() -> [Loss; 3] {
-    [Loss::MeanSquaredError, Loss::MeanAbsoluteError, Loss::Huber { delta: 1.0 }]
+    [
+        Loss::MeanSquaredError,
+        Loss::MeanAbsoluteError,
+        Loss::Huber { delta: 1.0 },
+    ]
 }
 
 proptest! {
@@ -94,7 +101,7 @@ proptest! {
             let v = f32::from_bits(b);
             *p = if v.is_finite() { v } else { 1.5 };
         }
-        let back = model_io::load_json(&model_io::save_json(&model_io::ModelFile::new(&net))).unwrap();
+        let back = model_file::load_json(&model_file::save_json(&model_file::ModelFile::new(&net))).unwrap();
         let same = net.params().iter().zip(&back.params).all(|(a, b)| a.to_bits() == b.to_bits());
         prop_assert!(same, "{:?} came back as {:?}", net.params(), back.params);
     }

@@ -121,8 +121,15 @@ fn a_bad_query_gives_notices_not_a_panic() {
 /// native build printed for it.
 fn assert_same_as_native(query: &str, weights: [f32; 6], points: [f32; 6]) {
     let pg = WasmPlayground::from_query(query).unwrap();
-    for (what, got, want) in [("weights", pg.params().to_vec(), weights), ("points", pg.train_points().to_vec(), points)] {
-        assert!(got.iter().zip(&want).all(|(a, b)| close(*a, *b)), "{query:?} {what}: {:?}", &got[..6]);
+    for (what, got, want) in [
+        ("weights", pg.params().to_vec(), weights),
+        ("points", pg.train_points().to_vec(), points),
+    ] {
+        assert!(
+            got.iter().zip(&want).all(|(a, b)| close(*a, *b)),
+            "{query:?} {what}: {:?}",
+            &got[..6]
+        );
     }
 }
 
@@ -131,12 +138,26 @@ fn the_same_seed_gives_the_same_weights_and_points_as_natively() {
     // Values printed by the native build (tests/playground.rs computes the same sessions).
     assert_same_as_native(
         "",
-        [-0.71856165, 0.08382201, -0.4292693, 0.3453338, 0.847538, -0.76808333],
+        [
+            -0.71856165,
+            0.08382201,
+            -0.4292693,
+            0.3453338,
+            0.847538,
+            -0.76808333,
+        ],
         [3.2642999, 3.733447, 0.0, 1.5440059, -0.46438602, 1.0],
     );
     assert_same_as_native(
         "dataset=spirals3&layers=5&act=relu&init=he_normal&wseed=42",
-        [-1.6050252, -1.3986567, 1.1598966, 0.038294446, 1.9419075, -0.33897796],
+        [
+            -1.6050252,
+            -1.3986567,
+            1.1598966,
+            0.038294446,
+            1.9419075,
+            -0.33897796,
+        ],
         [1.8872098, -4.3256345, 1.0, -3.2417035, 1.1964726, 0.0],
     );
 }

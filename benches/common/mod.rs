@@ -25,7 +25,8 @@ pub const CIRCLE_POINTS: usize = 500;
 /// The circle set's points expanded to `features`, with targets ±1 (the TensorFlow Playground's
 /// labels: a linear output unit trained with squared error, as ConvNetJS's regression layer is).
 pub fn circle(features: &FeatureSet) -> (Array2<f32>, Array2<f32>) {
-    let ds = synthetic::generate(DatasetKind::Circle, CIRCLE_POINTS, 0.0, 1).expect("valid circle parameters");
+    let ds = synthetic::generate(DatasetKind::Circle, CIRCLE_POINTS, 0.0, 1)
+        .expect("valid circle parameters");
     let x = features.expand(ds.x.view()).expect("2-D points");
     let y = ds.target_matrix().mapv(|v| 2.0 * v - 1.0);
     (x, y)
@@ -35,7 +36,13 @@ pub fn circle(features: &FeatureSet) -> (Array2<f32>, Array2<f32>) {
 /// batch 10 (the TensorFlow Playground's defaults).
 fn playground(id: &'static str, features: FeatureSet, hidden: &[usize]) -> Workload {
     let (x, y) = circle(&features);
-    let network = NetworkConfig::new(x.ncols(), hidden, Activation::Tanh, LayerConfig::new(1, Activation::Linear)).with_seed(1);
+    let network = NetworkConfig::new(
+        x.ncols(),
+        hidden,
+        Activation::Tanh,
+        LayerConfig::new(1, Activation::Linear),
+    )
+    .with_seed(1);
     let train = TrainConfig {
         optimizer: Optimizer::Sgd,
         learning_rate: 0.03,
@@ -45,7 +52,13 @@ fn playground(id: &'static str, features: FeatureSet, hidden: &[usize]) -> Workl
         seed: 1,
         ..TrainConfig::default()
     };
-    Workload { id, network, train, x, y }
+    Workload {
+        id,
+        network,
+        train,
+        x,
+        y,
+    }
 }
 
 /// (a) 2 → [8 × 6] → 1, tanh, batch 10, SGD lr 0.03 on 500 circle points.
@@ -74,21 +87,32 @@ pub fn is_mnist_test_row(index: usize) -> bool {
 pub fn mnist_split(limit: Option<usize>) -> (Array2<f32>, Array2<f32>, Array2<f32>, Array2<f32>) {
     let ds = builtin::load(DatasetKind::Mnist).expect("the shipped MNIST file loads");
     let y = ds.target_matrix();
-    let (mut train, mut test): (Vec<usize>, Vec<usize>) = (0..ds.len()).partition(|&i| !is_mnist_test_row(i));
+    let (mut train, mut test): (Vec<usize>, Vec<usize>) =
+        (0..ds.len()).partition(|&i| !is_mnist_test_row(i));
     if let Some(n) = limit {
         train.truncate(n);
         test.truncate(n);
     }
-    (ds.x.select(Axis(0), &train), y.select(Axis(0), &train), ds.x.select(Axis(0), &test), y.select(Axis(0), &test))
+    (
+        ds.x.select(Axis(0), &train),
+        y.select(Axis(0), &train),
+        ds.x.select(Axis(0), &test),
+        y.select(Axis(0), &test),
+    )
 }
 
 /// (b) 784 → 64 → 64 → 10, ReLU then softmax, categorical cross-entropy, Adam lr 0.001,
 /// batch 64, on the training part of the MNIST split (4,000 images; `limit` for test mode).
 pub fn mnist(limit: Option<usize>) -> Workload {
     let (x, y, _, _) = mnist_split(limit);
-    let network = NetworkConfig::new(784, &[64, 64], Activation::Relu, LayerConfig::new(10, Activation::Softmax))
-        .with_initializer(Initializer::GlorotUniform)
-        .with_seed(1);
+    let network = NetworkConfig::new(
+        784,
+        &[64, 64],
+        Activation::Relu,
+        LayerConfig::new(10, Activation::Softmax),
+    )
+    .with_initializer(Initializer::GlorotUniform)
+    .with_seed(1);
     let train = TrainConfig {
         optimizer: Optimizer::adam(),
         learning_rate: 1e-3,
@@ -98,7 +122,13 @@ pub fn mnist(limit: Option<usize>) -> Workload {
         seed: 1,
         ..TrainConfig::default()
     };
-    Workload { id: "mnist", network, train, x, y }
+    Workload {
+        id: "mnist",
+        network,
+        train,
+        x,
+        y,
+    }
 }
 
 /// True when the binary was started by `cargo bench` (criterion passes `--bench`); `cargo test

@@ -5,8 +5,11 @@
 use super::args::{DataArgs, ScalingArg, TaskArg};
 use super::error::{CliError, read_text};
 use ndarray::Array2;
-use nnplay::NnError;
-use nnplay::data::{self, CsvOptions, CsvTask, DataError, Dataset, DatasetKind, FeatureSet, Scaler, Scaling, TargetColumn, Task};
+use nnplay::data::{
+    self, CsvOptions, CsvTask, DataError, Dataset, DatasetKind, FeatureSet, Scaler, Scaling,
+    TargetColumn, Task,
+};
+use nnplay::error::NnError;
 use nnplay::playground::PlaygroundConfig;
 use std::path::{Path, PathBuf};
 
@@ -46,17 +49,27 @@ impl Prepared {
         let d = &config.data;
         let what = match &self.source {
             Source::Named(kind) if kind.is_builtin() => format!("{kind} ({} samples)", self.total),
-            Source::Named(kind) => format!("{kind} ({} points, noise {} %, data seed {})", self.total, d.noise_percent, d.seed),
+            Source::Named(kind) => format!(
+                "{kind} ({} points, noise {} %, data seed {})",
+                self.total, d.noise_percent, d.seed
+            ),
             Source::Csv(path) => format!("{} ({} rows)", path.display(), self.total),
         };
-        format!("{what}: {} for training, {} for testing", self.x_train.nrows(), self.x_test.nrows())
+        format!(
+            "{what}: {} for training, {} for testing",
+            self.x_train.nrows(),
+            self.x_test.nrows()
+        )
     }
 
     /// The data's short name: the data set token or the file name.
     pub fn name(&self) -> String {
         match &self.source {
             Source::Named(kind) => kind.to_string(),
-            Source::Csv(path) => path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
+            Source::Csv(path) => path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
         }
     }
 }
@@ -65,7 +78,9 @@ impl Prepared {
 fn target_column(target: Option<&str>) -> TargetColumn {
     match target {
         None => TargetColumn::Last,
-        Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t.parse().map_or(TargetColumn::Name(t.into()), TargetColumn::Index),
+        Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t
+            .parse()
+            .map_or(TargetColumn::Name(t.into()), TargetColumn::Index),
         Some(t) => TargetColumn::Name(t.into()),
     }
 }
@@ -79,10 +94,19 @@ fn csv_task(task: Option<TaskArg>) -> CsvTask {
 }
 
 /// Reads a labelled CSV file (inputs unscaled).
-pub fn read_csv(path: &Path, target: Option<&str>, task: Option<TaskArg>) -> Result<(Dataset, Option<String>), CliError> {
+pub fn read_csv(
+    path: &Path,
+    target: Option<&str>,
+    task: Option<TaskArg>,
+) -> Result<(Dataset, Option<String>), CliError> {
     let text = read_text(path)?;
-    let options = CsvOptions { target: target_column(target), task: csv_task(task), ..CsvOptions::default() };
-    let (ds, _) = data::parse_csv(&text, &options).map_err(|e| CliError::in_file(path, e.into()))?;
+    let options = CsvOptions {
+        target: target_column(target),
+        task: csv_task(task),
+        ..CsvOptions::default()
+    };
+    let (ds, _) =
+        data::parse_csv(&text, &options).map_err(|e| CliError::in_file(path, e.into()))?;
     let target_name = header_of(&text, &ds, &options.target);
     Ok((ds, target_name))
 }
@@ -93,23 +117,38 @@ fn header_of(text: &str, ds: &Dataset, target: &TargetColumn) -> Option<String> 
     if let TargetColumn::Name(name) = target {
         return Some(name.trim().to_string());
     }
-    let first = text.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty())?;
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .find(|l| !l.trim().is_empty())?;
     let cells = split_cells(first, sniff(first));
     let inputs: Vec<&String> = ds.feature_names.iter().collect();
     // Without a header the inputs are named x1, x2, … and the first line is data.
-    if inputs.iter().enumerate().all(|(j, n)| **n == format!("x{}", j + 1)) && cells.iter().any(|c| c.parse::<f64>().is_ok()) {
+    if inputs
+        .iter()
+        .enumerate()
+        .all(|(j, n)| **n == format!("x{}", j + 1))
+        && cells.iter().any(|c| c.parse::<f64>().is_ok())
+    {
         return None;
     }
     let index = match target {
         TargetColumn::Index(i) => *i,
         _ => cells.len().checked_sub(1)?,
     };
-    cells.get(index).map(|c| c.to_string()).filter(|c| !c.is_empty())
+    cells
+        .get(index)
+        .map(|c| c.to_string())
+        .filter(|c| !c.is_empty())
 }
 
 /// The training data a config describes, with the command line's data flags already applied to
 /// the config. Named sets follow the page exactly; CSV files are standardized by default.
-pub fn prepare(config: &PlaygroundConfig, args: &DataArgs, scaling: Option<ScalingArg>) -> Result<Prepared, CliError> {
+pub fn prepare(
+    config: &PlaygroundConfig,
+    args: &DataArgs,
+    scaling: Option<ScalingArg>,
+) -> Result<Prepared, CliError> {
     let d = &config.data;
     let scaling = scaling.unwrap_or(ScalingArg::Auto);
     let fraction = d.train_percent as f32 / 100.0;
@@ -132,8 +171,19 @@ pub fn prepare(config: &PlaygroundConfig, args: &DataArgs, scaling: Option<Scali
                 }
                 (ds, Source::Named(kind), None, scaler, None)
             } else {
-                let ds = data::generate(kind, d.points, d.noise_percent as f32 / 100.0, d.seed as u64)?;
-                (ds, Source::Named(kind), Some(d.features.clone()), None, None)
+                let ds = data::generate(
+                    kind,
+                    d.points,
+                    d.noise_percent as f32 / 100.0,
+                    d.seed as u64,
+                )?;
+                (
+                    ds,
+                    Source::Named(kind),
+                    Some(d.features.clone()),
+                    None,
+                    None,
+                )
             }
         }
     };
@@ -141,10 +191,12 @@ pub fn prepare(config: &PlaygroundConfig, args: &DataArgs, scaling: Option<Scali
     let task = base.task();
     let class_names = base.class_names().map(<[String]>::to_vec);
     let total = base.len();
-    let (train, test) = base.split(fraction, d.seed as u64).map_err(|e| match &source {
-        Source::Csv(path) => CliError::in_file(path, e.into()),
-        Source::Named(_) => e.into(),
-    })?;
+    let (train, test) = base
+        .split(fraction, d.seed as u64)
+        .map_err(|e| match &source {
+            Source::Csv(path) => CliError::in_file(path, e.into()),
+            Source::Named(_) => e.into(),
+        })?;
     let expand = |ds: &Dataset| -> Result<Array2<f32>, DataError> {
         match &features {
             Some(f) => f.expand(ds.x.view()),
@@ -154,7 +206,9 @@ pub fn prepare(config: &PlaygroundConfig, args: &DataArgs, scaling: Option<Scali
     let (mut x_train, mut x_test) = (expand(&train)?, expand(&test)?);
     let fitted = match (scaling, &source) {
         (ScalingArg::None, _) => None,
-        (ScalingArg::Standardize, _) | (ScalingArg::Auto, Source::Csv(_)) => Some(Scaling::Standardize),
+        (ScalingArg::Standardize, _) | (ScalingArg::Auto, Source::Csv(_)) => {
+            Some(Scaling::Standardize)
+        }
         (ScalingArg::Minmax, _) => Some(Scaling::MinMax),
         (ScalingArg::Auto, Source::Named(_)) => None,
     };
@@ -183,7 +237,11 @@ pub fn prepare(config: &PlaygroundConfig, args: &DataArgs, scaling: Option<Scali
 /// The delimiter that splits `line` into the most cells (tab, then `;`, then `,` on ties, as
 /// the library's reader prefers).
 fn sniff(line: &str) -> char {
-    ['\t', ';', ','].into_iter().max_by_key(|&d| (line.matches(d).count(), d == '\t')).filter(|&d| line.contains(d)).unwrap_or(',')
+    ['\t', ';', ',']
+        .into_iter()
+        .max_by_key(|&d| (line.matches(d).count(), d == '\t'))
+        .filter(|&d| line.contains(d))
+        .unwrap_or(',')
 }
 
 /// Splits one CSV line into trimmed cells, removing surrounding quotes ("" inside is a quote).
@@ -199,7 +257,9 @@ fn split_cells(line: &str, delimiter: char) -> Vec<String> {
                 chars.next();
             }
             '"' => quoted = !quoted,
-            c if c == delimiter && !quoted => cells.push(std::mem::take(&mut cell).trim().to_string()),
+            c if c == delimiter && !quoted => {
+                cells.push(std::mem::take(&mut cell).trim().to_string())
+            }
             c => cell.push(c),
         }
     }
@@ -209,15 +269,28 @@ fn split_cells(line: &str, delimiter: char) -> Vec<String> {
 
 /// A number in a cell; a decimal comma is accepted when the delimiter is not a comma.
 fn parse_number(cell: &str, delimiter: char) -> Option<f32> {
-    cell.parse::<f32>().ok().or_else(|| if delimiter != ',' { cell.replacen(',', ".", 1).parse().ok() } else { None })
+    cell.parse::<f32>().ok().or_else(|| {
+        if delimiter != ',' {
+            cell.replacen(',', ".", 1).parse().ok()
+        } else {
+            None
+        }
+    })
 }
 
 /// Rows for `predict`: only inputs, no target needed. The file may have a header; when it does,
 /// columns are matched to the model's input names (in any order), and the column named `ignore`
 /// (the training target) is skipped. Without a header the columns are taken in order.
-pub fn read_inputs(path: &Path, expected: &[String], ignore: Option<&str>) -> Result<Array2<f32>, CliError> {
+pub fn read_inputs(
+    path: &Path,
+    expected: &[String],
+    ignore: Option<&str>,
+) -> Result<Array2<f32>, CliError> {
     let text = read_text(path)?;
-    let in_file = |e: DataError| CliError::DataFile { path: path.to_path_buf(), source: e };
+    let in_file = |e: DataError| CliError::DataFile {
+        path: path.to_path_buf(),
+        source: e,
+    };
     let lines: Vec<(usize, &str)> = text
         .trim_start_matches('\u{feff}')
         .split('\n')
@@ -225,7 +298,9 @@ pub fn read_inputs(path: &Path, expected: &[String], ignore: Option<&str>) -> Re
         .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
         .filter(|(_, l)| !l.trim().is_empty())
         .collect();
-    let Some(&(_, first_line)) = lines.first() else { return Err(in_file(DataError::EmptyFile)) };
+    let Some(&(_, first_line)) = lines.first() else {
+        return Err(in_file(DataError::EmptyFile));
+    };
     let delimiter = sniff(first_line);
     let first = split_cells(first_line, delimiter);
     let has_header = first.iter().any(|c| parse_number(c, delimiter).is_none());
@@ -233,32 +308,44 @@ pub fn read_inputs(path: &Path, expected: &[String], ignore: Option<&str>) -> Re
 
     // Which file column feeds each model input.
     let columns: Vec<usize> = if has_header {
-        let by_name: Option<Vec<usize>> = expected.iter().map(|name| first.iter().position(|c| c == name)).collect();
+        let by_name: Option<Vec<usize>> = expected
+            .iter()
+            .map(|name| first.iter().position(|c| c == name))
+            .collect();
         match by_name {
             Some(cols) => cols,
             None => {
                 let skip = ignore.and_then(|t| first.iter().position(|c| c == t));
                 let kept: Vec<usize> = (0..n_columns).filter(|&j| Some(j) != skip).collect();
                 if kept.len() != expected.len() {
-                    return Err(CliError::file(path, format!(
-                        "the file has {} input columns ({}), the model expects {} ({})",
-                        kept.len(),
-                        kept.iter().map(|&j| first[j].as_str()).collect::<Vec<_>>().join(", "),
-                        expected.len(),
-                        expected.join(", ")
-                    )));
+                    return Err(CliError::file(
+                        path,
+                        format!(
+                            "the file has {} input columns ({}), the model expects {} ({})",
+                            kept.len(),
+                            kept.iter()
+                                .map(|&j| first[j].as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            expected.len(),
+                            expected.join(", ")
+                        ),
+                    ));
                 }
                 kept
             }
         }
     } else {
         if n_columns != expected.len() {
-            return Err(CliError::file(path, format!(
-                "line {} has {n_columns} columns, the model expects {} inputs ({})",
-                lines[0].0,
-                expected.len(),
-                expected.join(", ")
-            )));
+            return Err(CliError::file(
+                path,
+                format!(
+                    "line {} has {n_columns} columns, the model expects {} inputs ({})",
+                    lines[0].0,
+                    expected.len(),
+                    expected.join(", ")
+                ),
+            ));
         }
         (0..n_columns).collect()
     };
@@ -271,25 +358,46 @@ pub fn read_inputs(path: &Path, expected: &[String], ignore: Option<&str>) -> Re
     for &(line, text) in data_lines {
         let cells = split_cells(text, delimiter);
         if cells.len() != n_columns {
-            return Err(in_file(DataError::Ragged { line, expected: n_columns, got: cells.len() }));
+            return Err(in_file(DataError::Ragged {
+                line,
+                expected: n_columns,
+                got: cells.len(),
+            }));
         }
         for &j in &columns {
             let cell = &cells[j];
             if cell.is_empty() {
-                return Err(in_file(DataError::MissingValue { line, column: j + 1 }));
+                return Err(in_file(DataError::MissingValue {
+                    line,
+                    column: j + 1,
+                }));
             }
-            let v = parse_number(cell, delimiter).ok_or_else(|| in_file(DataError::NonNumeric { line, column: j + 1, value: cell.clone() }))?;
+            let v = parse_number(cell, delimiter).ok_or_else(|| {
+                in_file(DataError::NonNumeric {
+                    line,
+                    column: j + 1,
+                    value: cell.clone(),
+                })
+            })?;
             if !v.is_finite() {
-                return Err(in_file(DataError::NonFinite { line, column: j + 1 }));
+                return Err(in_file(DataError::NonFinite {
+                    line,
+                    column: j + 1,
+                }));
             }
             values.push(v);
         }
     }
-    Array2::from_shape_vec((data_lines.len(), columns.len()), values).map_err(|e| CliError::Nn(NnError::Config(format!("internal: {e}"))))
+    Array2::from_shape_vec((data_lines.len(), columns.len()), values)
+        .map_err(|e| CliError::Nn(NnError::Config(format!("internal: {e}"))))
 }
 
 /// Applies a model's input pipeline (derived features, then scaling) to raw rows.
-pub fn to_network_inputs(raw: Array2<f32>, features: Option<&FeatureSet>, scaler: Option<&Scaler>) -> Result<Array2<f32>, CliError> {
+pub fn to_network_inputs(
+    raw: Array2<f32>,
+    features: Option<&FeatureSet>,
+    scaler: Option<&Scaler>,
+) -> Result<Array2<f32>, CliError> {
     let x = match features {
         Some(f) => f.expand(raw.view())?,
         None => raw,
@@ -302,11 +410,18 @@ pub fn to_network_inputs(raw: Array2<f32>, features: Option<&FeatureSet>, scaler
 
 /// Data for `eval`: a named set (whole, as generated or shipped) or a labelled CSV file, with
 /// the classes mapped onto the model's class order by name.
-pub fn eval_data(args: &DataArgs, model_classes: Option<&[String]>, target_hint: Option<&str>) -> Result<(Dataset, String), CliError> {
+pub fn eval_data(
+    args: &DataArgs,
+    model_classes: Option<&[String]>,
+    target_hint: Option<&str>,
+) -> Result<(Dataset, String), CliError> {
     let (ds, name) = match (&args.csv, args.dataset) {
         (Some(path), _) => {
             let target = args.target.as_deref().or(target_hint);
-            (read_csv(path, target, args.task)?.0, path.display().to_string())
+            (
+                read_csv(path, target, args.task)?.0,
+                path.display().to_string(),
+            )
         }
         // Raw values: a model trained on standardized iris carries the scaler that undoes that.
         (None, Some(kind)) if kind.is_builtin() => (data::builtin::load(kind)?, kind.to_string()),
@@ -315,9 +430,16 @@ pub fn eval_data(args: &DataArgs, model_classes: Option<&[String]>, target_hint:
             let points = args.points.unwrap_or(defaults.points);
             let noise = args.noise.unwrap_or(defaults.noise_percent);
             let seed = args.data_seed.unwrap_or(defaults.seed);
-            (data::generate(kind, points, noise as f32 / 100.0, seed as u64)?, format!("{kind} ({points} points, noise {noise} %, data seed {seed})"))
+            (
+                data::generate(kind, points, noise as f32 / 100.0, seed as u64)?,
+                format!("{kind} ({points} points, noise {noise} %, data seed {seed})"),
+            )
         }
-        (None, None) => return Err(CliError::usage("name the data to score with --dataset NAME or --csv FILE")),
+        (None, None) => {
+            return Err(CliError::usage(
+                "name the data to score with --dataset NAME or --csv FILE",
+            ));
+        }
     };
     let ds = match (model_classes, ds.class_names()) {
         (Some(model), Some(file)) if model != file => remap_classes(ds.clone(), model)?,
@@ -328,19 +450,31 @@ pub fn eval_data(args: &DataArgs, model_classes: Option<&[String]>, target_hint:
 
 /// Renumbers a data set's classes to the model's order; a class the model does not know is an error.
 fn remap_classes(ds: Dataset, model: &[String]) -> Result<Dataset, CliError> {
-    let (Some(labels), Some(names)) = (ds.labels(), ds.class_names()) else { return Ok(ds) };
+    let (Some(labels), Some(names)) = (ds.labels(), ds.class_names()) else {
+        return Ok(ds);
+    };
     let map: Vec<usize> = names
         .iter()
         .map(|n| {
             model.iter().position(|m| m == n).ok_or_else(|| {
-                CliError::usage(format!("the data has a class '{n}' that the model does not know (its classes: {})", model.join(", ")))
+                CliError::usage(format!(
+                    "the data has a class '{n}' that the model does not know (its classes: {})",
+                    model.join(", ")
+                ))
             })
         })
         .collect::<Result<_, _>>()?;
     let labels: Vec<usize> = labels.iter().map(|&l| map[l]).collect();
     let x = ds.x.clone();
     let feature_names = ds.feature_names.clone();
-    Ok(Dataset::new(x, data::Target::Classes { labels, names: model.to_vec() }, feature_names)?)
+    Ok(Dataset::new(
+        x,
+        data::Target::Classes {
+            labels,
+            names: model.to_vec(),
+        },
+        feature_names,
+    )?)
 }
 
 /// Targets of a data set in the layout of a network with `outputs` outputs.
@@ -350,5 +484,8 @@ pub fn targets_for(ds: &Dataset, outputs: usize) -> Result<Array2<f32>, CliError
         return Ok(y);
     }
     // A two-class file scored by a K-output model (or the reverse) cannot be compared.
-    Err(CliError::Nn(NnError::TargetDim { expected: outputs, got: y.ncols() }))
+    Err(CliError::Nn(NnError::TargetDim {
+        expected: outputs,
+        got: y.ncols(),
+    }))
 }

@@ -1,8 +1,8 @@
 //! The binary's error type: the library's errors plus what only a command-line tool meets (files
 //! that cannot be read or written, option combinations that make no sense).
 
-use nnplay::NnError;
 use nnplay::data::DataError;
+use nnplay::error::NnError;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -16,7 +16,10 @@ pub enum CliError {
     #[error("{}: {message}", path.display())]
     File { path: PathBuf, message: String },
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Usage(String),
 }
@@ -34,18 +37,27 @@ impl CliError {
 
     /// An I/O failure on `path` (reading, writing or printing).
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        CliError::Io { path: path.to_path_buf(), source }
+        CliError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 
     /// A problem with the file at `path`.
     pub fn file(path: &Path, message: impl std::fmt::Display) -> Self {
-        CliError::File { path: path.to_path_buf(), message: message.to_string() }
+        CliError::File {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        }
     }
 
     /// A data error found while reading `path`.
     pub fn in_file(path: &Path, source: NnError) -> Self {
         match source {
-            NnError::Data(source) => CliError::DataFile { path: path.to_path_buf(), source },
+            NnError::Data(source) => CliError::DataFile {
+                path: path.to_path_buf(),
+                source,
+            },
             other => CliError::Nn(other),
         }
     }

@@ -40,7 +40,9 @@ pub fn main() -> i32 {
             USAGE_EXIT
         }
         // The reader went away (`nnplay predict … | head`): nothing more to say.
-        Err(CliError::Io { ref source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(CliError::Io { ref source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            0
+        }
         Err(e) => {
             eprintln!("error: {}", one_line(&e.to_string()));
             FAILURE_EXIT
@@ -53,17 +55,30 @@ pub fn main() -> i32 {
 fn clap_error(e: clap::Error) -> i32 {
     use clap::error::ErrorKind;
     match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = e.print();
-            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { USAGE_EXIT } else { 0 }
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                USAGE_EXIT
+            } else {
+                0
+            }
         }
         _ => {
             let rendered = e.render().to_string();
-            let first = rendered.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
+            let first = rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid arguments");
             let message = first.trim_start_matches("error:").trim();
             // Point at the subcommand's own help when one was named.
-            let sub = std::env::args().nth(1).filter(|a| ["train", "predict", "eval", "summary", "datasets"].contains(&a.as_str()));
-            let help = sub.map_or("nnplay --help".to_string(), |s| format!("nnplay {s} --help"));
+            let sub = std::env::args().nth(1).filter(|a| {
+                ["train", "predict", "eval", "summary", "datasets"].contains(&a.as_str())
+            });
+            let help = sub.map_or("nnplay --help".to_string(), |s| {
+                format!("nnplay {s} --help")
+            });
             eprintln!("error: {} (see '{help}')", one_line(message));
             USAGE_EXIT
         }
@@ -72,7 +87,12 @@ fn clap_error(e: clap::Error) -> i32 {
 
 /// Joins a message that spans lines into one.
 fn one_line(message: &str) -> String {
-    message.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    message
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A bug must still end in one line, not Rust's panic report with its backtrace hint.
@@ -84,7 +104,14 @@ fn install_panic_hook() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown failure".into());
-        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        let _ = writeln!(std::io::stderr(), "error: internal error{place}: {} (please report this)", one_line(&what));
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: internal error{place}: {} (please report this)",
+            one_line(&what)
+        );
     }));
 }

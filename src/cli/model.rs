@@ -7,9 +7,9 @@ use super::data::{eval_data, read_inputs, targets_for, to_network_inputs};
 use super::error::{CliError, write_file};
 use super::report::{self, Scores};
 use nnplay::data::{FeatureSet, Scaling, Task};
-use nnplay::metrics::{Metric, confusion_matrix, predicted_class};
-use nnplay::model_io::{self, ModelFile};
-use nnplay::network::Network;
+use nnplay::io::model_file::{self, ModelFile};
+use nnplay::nn::network::Network;
+use nnplay::train::metrics::{Metric, confusion_matrix, predicted_class};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -55,18 +55,19 @@ impl CliSection {
 /// Loads and checks a model file, naming it in any error.
 fn load(path: &Path) -> Result<(ModelFile, Network), CliError> {
     let text = super::error::read_text(path)?;
-    let file = model_io::load_json(&text).map_err(|e| CliError::file(path, e))?;
+    let file = model_file::load_json(&text).map_err(|e| CliError::file(path, e))?;
     let net = file.network().map_err(|e| CliError::file(path, e))?;
     Ok((file, net))
 }
 
 /// The task a model file states, or the one its output layer implies.
 fn task_of(file: &ModelFile, net: &Network) -> Task {
-    file.task.unwrap_or(match (net.out_dim(), file.classes.as_ref().map(Vec::len)) {
-        (1, Some(2)) => Task::BinaryClassification,
-        (k, Some(c)) if k == c && k > 1 => Task::MultiClassification { classes: k },
-        _ => Task::Regression,
-    })
+    file.task
+        .unwrap_or(match (net.out_dim(), file.classes.as_ref().map(Vec::len)) {
+            (1, Some(2)) => Task::BinaryClassification,
+            (k, Some(c)) if k == c && k > 1 => Task::MultiClassification { classes: k },
+            _ => Task::Regression,
+        })
 }
 
 pub fn predict(args: PredictArgs) -> Result<(), CliError> {
@@ -81,32 +82,55 @@ pub fn predict(args: PredictArgs) -> Result<(), CliError> {
     let names: Vec<String> = match (&file.classes, task) {
         (Some(c), _) => c.clone(),
         (None, Task::BinaryClassification) => vec!["0".into(), "1".into()],
-        (None, Task::MultiClassification { classes }) => (0..classes).map(|k| k.to_string()).collect(),
+        (None, Task::MultiClassification { classes }) => {
+            (0..classes).map(|k| k.to_string()).collect()
+        }
         (None, Task::Regression) => Vec::new(),
     };
 
     let mut text = String::new();
     match task {
         Task::Regression => {
-            let header: Vec<String> =
-                if net.out_dim() == 1 { vec!["prediction".into()] } else { (1..=net.out_dim()).map(|k| format!("prediction{k}")).collect() };
+            let header: Vec<String> = if net.out_dim() == 1 {
+                vec!["prediction".into()]
+            } else {
+                (1..=net.out_dim())
+                    .map(|k| format!("prediction{k}"))
+                    .collect()
+            };
             text.push_str(&header.join(","));
             text.push('\n');
             for row in out.rows() {
-                text.push_str(&row.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(","));
+                text.push_str(
+                    &row.iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
                 text.push('\n');
             }
         }
         _ => {
             let mut header = vec!["prediction".to_string()];
-            header.extend(names.iter().map(|n| format!("p({})", n.replace([',', '"'], "_"))));
+            header.extend(
+                names
+                    .iter()
+                    .map(|n| format!("p({})", n.replace([',', '"'], "_"))),
+            );
             text.push_str(&header.join(","));
             text.push('\n');
             for row in out.rows() {
                 let row = row.to_vec();
                 let class = predicted_class(&row);
-                let probabilities: Vec<f32> = if row.len() == 1 { vec![1.0 - row[0], row[0]] } else { row.clone() };
-                let name = names.get(class).cloned().unwrap_or_else(|| class.to_string());
+                let probabilities: Vec<f32> = if row.len() == 1 {
+                    vec![1.0 - row[0], row[0]]
+                } else {
+                    row.clone()
+                };
+                let name = names
+                    .get(class)
+                    .cloned()
+                    .unwrap_or_else(|| class.to_string());
                 let mut cells = vec![report::csv_cell(&name)];
                 cells.extend(probabilities.iter().map(|p| format!("{p:.6}")));
                 text.push_str(&cells.join(","));
@@ -124,22 +148,45 @@ pub fn eval(args: EvalArgs) -> Result<(), CliError> {
     let (file, net) = load(&args.model)?;
     let section = CliSection::of(&file);
     let task = task_of(&file, &net);
-    let (ds, name) = eval_data(&args.data, file.classes.as_deref(), section.target.as_deref())?;
-    let x = to_network_inputs(ds.x.clone(), section.features.as_ref(), file.scaler.as_ref())?;
-    net.check_input(&x.view()).map_err(|e| CliError::usage(format!("{name}: {e}")))?;
+    let (ds, name) = eval_data(
+        &args.data,
+        file.classes.as_deref(),
+        section.target.as_deref(),
+    )?;
+    let x = to_network_inputs(
+        ds.x.clone(),
+        section.features.as_ref(),
+        file.scaler.as_ref(),
+    )?;
+    net.check_input(&x.view())
+        .map_err(|e| CliError::usage(format!("{name}: {e}")))?;
     let y = targets_for(&ds, net.out_dim())?;
-    let loss = file.train.as_ref().map_or_else(|| nnplay::playground::default_head(task).1, |t| t.loss);
-    let metric = if task == Task::Regression { Metric::R2 } else { Metric::Accuracy };
+    let loss = file
+        .train
+        .as_ref()
+        .map_or_else(|| nnplay::playground::default_head(task).1, |t| t.loss);
+    let metric = if task == Task::Regression {
+        Metric::R2
+    } else {
+        Metric::Accuracy
+    };
     let predictions = net.predict(x.view())?;
     let scores = Scores {
-        loss: net.evaluate_loss(x.view(), y.view(), loss, nnplay::regularization::Regularization::None)?,
+        loss: net.evaluate_loss(
+            x.view(),
+            y.view(),
+            loss,
+            nnplay::nn::regularization::Regularization::None,
+        )?,
         metric: metric.compute(predictions.view(), y.view()),
     };
     let confusion = match (task, &file.classes) {
         (Task::Regression, _) => None,
         (_, classes) => {
             let k = if net.out_dim() == 1 { 2 } else { net.out_dim() };
-            let names = classes.clone().unwrap_or_else(|| (0..k).map(|c| c.to_string()).collect());
+            let names = classes
+                .clone()
+                .unwrap_or_else(|| (0..k).map(|c| c.to_string()).collect());
             Some((names, confusion_matrix(predictions.view(), y.view(), k)))
         }
     };
@@ -158,8 +205,16 @@ pub fn eval(args: EvalArgs) -> Result<(), CliError> {
         let mut t = String::new();
         t.push_str(&format!("model     {}\n", args.model.display()));
         t.push_str(&format!("data      {name}: {} rows\n", ds.len()));
-        t.push_str(&format!("loss      {} {}\n", loss, report::number(scores.loss)));
-        t.push_str(&format!("{:<9} {}\n", metric.name(), report::metric_value(metric, scores.metric)));
+        t.push_str(&format!(
+            "loss      {} {}\n",
+            loss,
+            report::number(scores.loss)
+        ));
+        t.push_str(&format!(
+            "{:<9} {}\n",
+            metric.name(),
+            report::metric_value(metric, scores.metric)
+        ));
         if let Some((names, counts)) = &confusion {
             t.push('\n');
             t.push_str(&report::confusion_table(names, counts));
@@ -184,14 +239,21 @@ pub fn summary(args: SummaryArgs) -> Result<(), CliError> {
         t.push_str(&format!("features  {}\n", f.names().join(", ")));
     }
     if let Some(s) = file.scaler.as_ref().filter(|s| s.kind != Scaling::None) {
-        t.push_str(&format!("scaling   {}\n", match s.kind {
-            Scaling::Standardize => "standardize (mean 0, standard deviation 1, fitted on the training rows)",
-            Scaling::MinMax => "min-max onto [0, 1] (fitted on the training rows)",
-            Scaling::None => "none",
-        }));
+        t.push_str(&format!(
+            "scaling   {}\n",
+            match s.kind {
+                Scaling::Standardize =>
+                    "standardize (mean 0, standard deviation 1, fitted on the training rows)",
+                Scaling::MinMax => "min-max onto [0, 1] (fitted on the training rows)",
+                Scaling::None => "none",
+            }
+        ));
     }
     if section.data != "unknown" {
-        t.push_str(&format!("trained   on {} for {} epochs\n", section.data, section.epochs));
+        t.push_str(&format!(
+            "trained   on {} for {} epochs\n",
+            section.data, section.epochs
+        ));
     }
     if let Some(train) = &file.train {
         t.push_str(&format!("training  {}\n", report::training_line(train)));
@@ -206,5 +268,5 @@ pub fn summary(args: SummaryArgs) -> Result<(), CliError> {
 
 /// Writes a model file, naming the path in any error.
 pub fn save(path: &Path, file: &ModelFile) -> Result<(), CliError> {
-    write_file(path, model_io::save_json(file).as_bytes())
+    write_file(path, model_file::save_json(file).as_bytes())
 }

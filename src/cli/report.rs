@@ -4,9 +4,9 @@
 use super::args::DatasetsArgs;
 use super::error::CliError;
 use nnplay::data::{DatasetKind, MAX_K, MIN_K, Task};
-use nnplay::metrics::Metric;
-use nnplay::optim::Optimizer;
 use nnplay::train::TrainConfig;
+use nnplay::train::metrics::Metric;
+use nnplay::train::optim::Optimizer;
 use std::io::Write;
 use std::path::Path;
 
@@ -20,12 +20,18 @@ pub struct Scores {
 /// Writes `text` to standard output (`println!` would panic on a closed pipe).
 pub fn stdout(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| CliError::io(Path::new("standard output"), e))
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| CliError::io(Path::new("standard output"), e))
 }
 
 /// A loss value: four significant decimals, exponent form when tiny.
 pub fn number(v: f32) -> String {
-    if v != 0.0 && v.abs() < 1e-3 { format!("{v:.3e}") } else { format!("{v:.4}") }
+    if v != 0.0 && v.abs() < 1e-3 {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.4}")
+    }
 }
 
 /// Accuracy as a percentage, R² as a number.
@@ -46,7 +52,11 @@ pub fn task_name(task: Task) -> String {
 
 /// A CSV cell, quoted when it holds a delimiter, a quote or outer spaces.
 pub fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', ';', '\t', '\n']) || text.trim() != text { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
+    if text.contains([',', '"', ';', '\t', '\n']) || text.trim() != text {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
 }
 
 /// The optimizer with the hyperparameters that differ between runs.
@@ -55,10 +65,20 @@ pub fn optimizer_text(o: &Optimizer) -> String {
         Optimizer::Sgd => "sgd".into(),
         Optimizer::Momentum { momentum } => format!("momentum (μ = {momentum})"),
         Optimizer::Nesterov { momentum } => format!("nesterov (μ = {momentum})"),
-        Optimizer::AdaGrad { eps, initial_accumulator } => format!("adagrad (ε = {eps}, accumulator {initial_accumulator})"),
+        Optimizer::AdaGrad {
+            eps,
+            initial_accumulator,
+        } => format!("adagrad (ε = {eps}, accumulator {initial_accumulator})"),
         Optimizer::RmsProp { alpha, eps } => format!("rmsprop (α = {alpha}, ε = {eps})"),
-        Optimizer::Adam { beta1, beta2, eps } => format!("adam (β1 = {beta1}, β2 = {beta2}, ε = {eps})"),
-        Optimizer::AdamW { beta1, beta2, eps, weight_decay } => format!("adamw (β1 = {beta1}, β2 = {beta2}, ε = {eps}, decay {weight_decay})"),
+        Optimizer::Adam { beta1, beta2, eps } => {
+            format!("adam (β1 = {beta1}, β2 = {beta2}, ε = {eps})")
+        }
+        Optimizer::AdamW {
+            beta1,
+            beta2,
+            eps,
+            weight_decay,
+        } => format!("adamw (β1 = {beta1}, β2 = {beta2}, ε = {eps}, decay {weight_decay})"),
     }
 }
 
@@ -70,10 +90,10 @@ pub fn training_line(t: &TrainConfig) -> String {
         format!("batch {}", t.batch_size),
         format!("loss {}", t.loss),
     ];
-    if t.schedule != nnplay::optim::LrSchedule::Constant {
+    if t.schedule != nnplay::train::optim::LrSchedule::Constant {
         parts.push(format!("schedule {}", t.schedule));
     }
-    if t.regularization != nnplay::regularization::Regularization::None {
+    if t.regularization != nnplay::nn::regularization::Regularization::None {
         parts.push(format!("penalty {}", t.regularization));
     }
     if let Some(c) = t.clip_norm {
@@ -86,8 +106,24 @@ pub fn training_line(t: &TrainConfig) -> String {
 /// A confusion matrix with class names, rows = true class, columns = predicted class.
 pub fn confusion_table(names: &[String], counts: &[Vec<usize>]) -> String {
     let short: Vec<String> = names.iter().map(|n| n.chars().take(12).collect()).collect();
-    let width = short.iter().map(|n| n.chars().count()).max().unwrap_or(1).max(counts.iter().flatten().max().map_or(1, |m| m.to_string().len())).max(4);
-    let mut t = format!("confusion (rows: true class, columns: predicted)\n{:>w$}", "", w = width + 2);
+    let width = short
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(
+            counts
+                .iter()
+                .flatten()
+                .max()
+                .map_or(1, |m| m.to_string().len()),
+        )
+        .max(4);
+    let mut t = format!(
+        "confusion (rows: true class, columns: predicted)\n{:>w$}",
+        "",
+        w = width + 2
+    );
     for n in &short {
         t.push_str(&format!(" {n:>width$}"));
     }
@@ -109,7 +145,13 @@ pub fn datasets(args: DatasetsArgs) -> Result<(), CliError> {
         DatasetKind::BlobsK { .. } => format!("blobs{MIN_K}…blobs{MAX_K}"),
         other => other.to_string(),
     };
-    let kind_of = |k: &DatasetKind| if k.is_builtin() { "shipped" } else { "generated" };
+    let kind_of = |k: &DatasetKind| {
+        if k.is_builtin() {
+            "shipped"
+        } else {
+            "generated"
+        }
+    };
     let all = DatasetKind::all();
     if args.json {
         let list: Vec<serde_json::Value> = all
@@ -118,10 +160,19 @@ pub fn datasets(args: DatasetsArgs) -> Result<(), CliError> {
             .collect();
         return stdout(&format!("{}\n", serde_json::Value::Array(list)));
     }
-    let width = all.iter().map(|k| token(k).chars().count()).max().unwrap_or(8);
+    let width = all
+        .iter()
+        .map(|k| token(k).chars().count())
+        .max()
+        .unwrap_or(8);
     let mut t = String::new();
     for k in &all {
-        t.push_str(&format!("{:<width$}  {:<9}  {}\n", token(k), kind_of(k), k.description()));
+        t.push_str(&format!(
+            "{:<width$}  {:<9}  {}\n",
+            token(k),
+            kind_of(k),
+            k.description()
+        ));
     }
     t.push_str("\nGenerated sets take --points, --noise and --data-seed; `nnplay train --help` lists every setting.\n");
     stdout(&t)

@@ -10,12 +10,12 @@ use super::report::{self, Scores};
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::Array2;
 use nnplay::data::{FeatureSet, Task};
-use nnplay::metrics::Metric;
-use nnplay::model_io::ModelFile;
-use nnplay::network::Network;
-use nnplay::onnx::{self, OnnxOptions};
+use nnplay::io::model_file::ModelFile;
+use nnplay::io::onnx::{self, OnnxOptions};
+use nnplay::nn::network::Network;
 use nnplay::playground::config::{HiddenLayer, PlaygroundConfig, check_head, task_token};
 use nnplay::prelude::*;
+use nnplay::train::metrics::Metric;
 use nnplay::train::{Control, StopReason};
 use std::path::Path;
 use std::time::Instant;
@@ -40,22 +40,35 @@ pub fn run(args: Box<TrainArgs>) -> Result<(), CliError> {
     let mut net = Network::new(&net_config)?;
     let mut train_config = config.train_config(task);
     train_config.epochs = args.epochs;
-    let metric = if task == Task::Regression { Metric::R2 } else { Metric::Accuracy };
+    let metric = if task == Task::Regression {
+        Metric::R2
+    } else {
+        Metric::Accuracy
+    };
 
     let bar = progress_bar(args.epochs);
     // Scoring the training set every epoch costs a forward pass; only pay it when someone watches.
     train_config.metric = if bar.is_hidden() { None } else { Some(metric) };
     let mut trainer = Trainer::new(train_config.clone(), &net)?;
     let start = Instant::now();
-    let history = trainer.fit(&mut net, prepared.x_train.view(), prepared.y_train.view(), |record| {
-        let mut message = format!("loss {}", report::number(record.train_loss));
-        if let Some(m) = record.train_metric {
-            message.push_str(&format!("  {} {}", metric.name(), report::metric_value(metric, m)));
-        }
-        bar.set_message(message);
-        bar.inc(1);
-        Control::Continue
-    });
+    let history = trainer.fit(
+        &mut net,
+        prepared.x_train.view(),
+        prepared.y_train.view(),
+        |record| {
+            let mut message = format!("loss {}", report::number(record.train_loss));
+            if let Some(m) = record.train_metric {
+                message.push_str(&format!(
+                    "  {} {}",
+                    metric.name(),
+                    report::metric_value(metric, m)
+                ));
+            }
+            bar.set_message(message);
+            bar.inc(1);
+            Control::Continue
+        },
+    );
     let seconds = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let history = history?;
@@ -65,7 +78,10 @@ pub fn run(args: Box<TrainArgs>) -> Result<(), CliError> {
     let loss = train_config.loss;
     let score = |x: &Array2<f32>, y: &Array2<f32>| -> Result<Scores, CliError> {
         let predictions = net.predict(x.view())?;
-        Ok(Scores { loss: net.evaluate_loss(x.view(), y.view(), loss, Regularization::None)?, metric: metric.compute(predictions.view(), y.view()) })
+        Ok(Scores {
+            loss: net.evaluate_loss(x.view(), y.view(), loss, Regularization::None)?,
+            metric: metric.compute(predictions.view(), y.view()),
+        })
     };
     let train_scores = score(&prepared.x_train, &prepared.y_train)?;
     let test_scores = score(&prepared.x_test, &prepared.y_test)?;
@@ -80,14 +96,17 @@ pub fn run(args: Box<TrainArgs>) -> Result<(), CliError> {
         epochs: epochs_run,
     };
     if let Some(path) = &args.save {
-        let mut file = ModelFile::new(&net).with_train(train_config.clone()).with_task(task);
+        let mut file = ModelFile::new(&net)
+            .with_train(train_config.clone())
+            .with_task(task);
         if let Some(names) = &prepared.class_names {
             file = file.with_classes(names.clone());
         }
         if let Some(s) = &prepared.scaler {
             file = file.with_scaler(s.clone());
         }
-        file.estimator = Some(serde_json::to_value(&section).map_err(|e| NnError::ModelFile(e.to_string()))?);
+        file.estimator =
+            Some(serde_json::to_value(&section).map_err(|e| NnError::ModelFile(e.to_string()))?);
         model::save(path, &file)?;
     }
     if let Some(path) = &args.export {
@@ -95,11 +114,38 @@ pub fn run(args: Box<TrainArgs>) -> Result<(), CliError> {
     }
 
     let samples = epochs_run * prepared.x_train.nrows();
-    let run = RunFacts { seconds, epochs: epochs_run, samples, stopped: history.stopped };
+    let run = RunFacts {
+        seconds,
+        epochs: epochs_run,
+        samples,
+        stopped: history.stopped,
+    };
     let text = if args.json {
-        json_report(&config, &prepared, &net, &train_config, metric, &run, train_scores, test_scores, query.as_deref(), &args)
+        json_report(
+            &config,
+            &prepared,
+            &net,
+            &train_config,
+            metric,
+            &run,
+            train_scores,
+            test_scores,
+            query.as_deref(),
+            &args,
+        )
     } else {
-        text_report(&config, &prepared, &net, &train_config, metric, &run, train_scores, test_scores, query.as_deref(), &args)
+        text_report(
+            &config,
+            &prepared,
+            &net,
+            &train_config,
+            metric,
+            &run,
+            train_scores,
+            test_scores,
+            query.as_deref(),
+            &args,
+        )
     };
     report::stdout(&text)
 }
@@ -119,9 +165,11 @@ fn warn(message: &str) {
 fn progress_bar(epochs: usize) -> ProgressBar {
     // ProgressBar::new draws to stderr and hides itself when stderr is not a terminal.
     let bar = ProgressBar::new(epochs as u64);
-    let style = ProgressStyle::with_template("epoch {pos:>5}/{len} [{bar:30.cyan/blue}] {msg}  {elapsed_precise} (eta {eta})")
-        .map(|s| s.progress_chars("=> "))
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template(
+        "epoch {pos:>5}/{len} [{bar:30.cyan/blue}] {msg}  {elapsed_precise} (eta {eta})",
+    )
+    .map(|s| s.progress_chars("=> "))
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
 }
@@ -134,31 +182,54 @@ fn load_config(value: &str) -> Result<PlaygroundConfig, CliError> {
     let looks_like_query = value.contains('=') || value.starts_with('?');
     let (text, origin) = if !looks_like_query && path.is_file() {
         (read_text(path)?, path.display().to_string())
-    } else if !looks_like_query && !value.trim().is_empty() && !value.trim_start().starts_with('{') {
-        return Err(CliError::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "no such config file (a query needs key=value pairs)")));
+    } else if !looks_like_query && !value.trim().is_empty() && !value.trim_start().starts_with('{')
+    {
+        return Err(CliError::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such config file (a query needs key=value pairs)",
+            ),
+        ));
     } else {
         (value.to_string(), "--config".to_string())
     };
     let text = text.trim();
     if text.starts_with('{') {
-        return config_from_json(text).map_err(|message| CliError::File { path: origin.into(), message });
+        return config_from_json(text).map_err(|message| CliError::File {
+            path: origin.into(),
+            message,
+        });
     }
     // A whole link: keep what follows '?', drop any '#fragment'.
     let query = text.split_once('?').map_or(text, |(_, q)| q);
     let query = query.split('#').next().unwrap_or("");
     let (config, notices) = PlaygroundConfig::from_query(query);
     for n in notices {
-        let fallback = if n.fallback.is_empty() { String::new() } else { format!("; using {}", n.fallback) };
-        warn(&format!("{origin}: {} ({}) = '{}' {}{fallback}", n.field, n.key, n.value, n.reason));
+        let fallback = if n.fallback.is_empty() {
+            String::new()
+        } else {
+            format!("; using {}", n.fallback)
+        };
+        warn(&format!(
+            "{origin}: {} ({}) = '{}' {}{fallback}",
+            n.field, n.key, n.value, n.reason
+        ));
     }
     Ok(config)
 }
 
 /// The page's JSON config, alone or inside an object under `config`.
 fn config_from_json(text: &str) -> Result<PlaygroundConfig, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    let inner = value.get("config").filter(|c| c.is_object()).cloned().unwrap_or(value);
-    let config: PlaygroundConfig = serde_json::from_value(inner).map_err(|e| format!("not a playground config: {e}"))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let inner = value
+        .get("config")
+        .filter(|c| c.is_object())
+        .cloned()
+        .unwrap_or(value);
+    let config: PlaygroundConfig =
+        serde_json::from_value(inner).map_err(|e| format!("not a playground config: {e}"))?;
     config.validate().map_err(|e| e.to_string())?;
     Ok(config)
 }
@@ -168,7 +239,9 @@ fn parse_flag<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, CliErro
 where
     T::Err: std::fmt::Display,
 {
-    text.trim().parse::<T>().map_err(|e| CliError::usage(format!("invalid value '{text}' for '--{flag}': {e}")))
+    text.trim()
+        .parse::<T>()
+        .map_err(|e| CliError::usage(format!("invalid value '{text}' for '--{flag}': {e}")))
 }
 
 /// Lays the command line's flags over the config.
@@ -190,7 +263,8 @@ fn apply_flags(config: &mut PlaygroundConfig, args: &TrainArgs) -> Result<(), Cl
         config.data.train_percent = t;
     }
     if let Some(f) = &args.features {
-        config.data.features = FeatureSet::parse_list(f).map_err(|e| CliError::usage(format!("invalid value '{f}' for '--features': {e}")))?;
+        config.data.features = FeatureSet::parse_list(f)
+            .map_err(|e| CliError::usage(format!("invalid value '{f}' for '--features': {e}")))?;
     }
 
     let net = &mut config.network;
@@ -204,25 +278,57 @@ fn apply_flags(config: &mut PlaygroundConfig, args: &TrainArgs) -> Result<(), Cl
                 .collect::<Result<_, _>>()?
         };
         let old = net.hidden.clone();
-        let act_of = |i: usize| old.get(i).or(old.last()).map_or(Activation::Tanh, |h| h.activation);
-        net.hidden = units.iter().enumerate().map(|(i, &units)| HiddenLayer { units, activation: act_of(i) }).collect();
+        let act_of = |i: usize| {
+            old.get(i)
+                .or(old.last())
+                .map_or(Activation::Tanh, |h| h.activation)
+        };
+        net.hidden = units
+            .iter()
+            .enumerate()
+            .map(|(i, &units)| HiddenLayer {
+                units,
+                activation: act_of(i),
+            })
+            .collect();
     }
     if let Some(list) = &args.activation {
-        let acts: Vec<Activation> = list.split(',').map(|a| parse_flag::<Activation>("activation", a)).collect::<Result<_, _>>()?;
+        let acts: Vec<Activation> = list
+            .split(',')
+            .map(|a| parse_flag::<Activation>("activation", a))
+            .collect::<Result<_, _>>()?;
         if let Some(a) = acts.iter().find(|a| a.is_row_wise()) {
-            return Err(CliError::usage(format!("invalid value '{list}' for '--activation': {a} can only be the output activation (use --output)")));
+            return Err(CliError::usage(format!(
+                "invalid value '{list}' for '--activation': {a} can only be the output activation (use --output)"
+            )));
         }
         match (acts.len(), net.hidden.len()) {
-            (a, h) if a == h => net.hidden.iter_mut().zip(&acts).for_each(|(l, &a)| l.activation = a),
+            (a, h) if a == h => net
+                .hidden
+                .iter_mut()
+                .zip(&acts)
+                .for_each(|(l, &a)| l.activation = a),
             (1, _) => net.hidden.iter_mut().for_each(|l| l.activation = acts[0]),
-            (a, h) => return Err(CliError::usage(format!("--activation lists {a} activations for {h} hidden layers (give one, or one per layer)"))),
+            (a, h) => {
+                return Err(CliError::usage(format!(
+                    "--activation lists {a} activations for {h} hidden layers (give one, or one per layer)"
+                )));
+            }
         }
     }
     if let Some(o) = &args.output {
-        net.output = if o.trim() == "auto" { None } else { Some(parse_flag("output", o)?) };
+        net.output = if o.trim() == "auto" {
+            None
+        } else {
+            Some(parse_flag("output", o)?)
+        };
     }
     if let Some(l) = &args.loss {
-        net.loss = if l.trim() == "auto" { None } else { Some(parse_flag("loss", l)?) };
+        net.loss = if l.trim() == "auto" {
+            None
+        } else {
+            Some(parse_flag("loss", l)?)
+        };
     }
     if let Some(i) = args.init {
         net.initializer = i;
@@ -264,7 +370,8 @@ fn apply_flags(config: &mut PlaygroundConfig, args: &TrainArgs) -> Result<(), Cl
 /// is an error rather than silently ignored.
 fn set_optimizer_params(opt: &mut Optimizer, args: &TrainArgs) -> Result<(), CliError> {
     let name = opt.name();
-    let not_for = |flag: &str| CliError::usage(format!("--{flag} does not apply to the {name} optimizer"));
+    let not_for =
+        |flag: &str| CliError::usage(format!("--{flag} does not apply to the {name} optimizer"));
     let flags: [(&str, Option<f32>); 7] = [
         ("momentum", args.momentum),
         ("beta1", args.beta1),
@@ -281,10 +388,22 @@ fn set_optimizer_params(opt: &mut Optimizer, args: &TrainArgs) -> Result<(), Cli
             (O::Momentum { momentum } | O::Nesterov { momentum }, "momentum") => momentum,
             (O::Adam { beta1, .. } | O::AdamW { beta1, .. }, "beta1") => beta1,
             (O::Adam { beta2, .. } | O::AdamW { beta2, .. }, "beta2") => beta2,
-            (O::AdaGrad { eps, .. } | O::RmsProp { eps, .. } | O::Adam { eps, .. } | O::AdamW { eps, .. }, "eps") => eps,
+            (
+                O::AdaGrad { eps, .. }
+                | O::RmsProp { eps, .. }
+                | O::Adam { eps, .. }
+                | O::AdamW { eps, .. },
+                "eps",
+            ) => eps,
             (O::RmsProp { alpha, .. }, "alpha") => alpha,
             (O::AdamW { weight_decay, .. }, "weight-decay") => weight_decay,
-            (O::AdaGrad { initial_accumulator, .. }, "accumulator") => initial_accumulator,
+            (
+                O::AdaGrad {
+                    initial_accumulator,
+                    ..
+                },
+                "accumulator",
+            ) => initial_accumulator,
             _ => return Err(not_for(flag)),
         };
         *slot = v;
@@ -294,14 +413,32 @@ fn set_optimizer_params(opt: &mut Optimizer, args: &TrainArgs) -> Result<(), Cli
 
 /// An output activation or loss named on the command line must suit the data: the page quietly
 /// falls back to `auto` for a stale link, but an explicit flag that is not used is an error.
-fn check_explicit_head(config: &PlaygroundConfig, args: &TrainArgs, task: Task) -> Result<(), CliError> {
+fn check_explicit_head(
+    config: &PlaygroundConfig,
+    args: &TrainArgs,
+    task: Task,
+) -> Result<(), CliError> {
     let (out, loss) = config.head(task);
-    let wanted_out = if args.output.is_some() { config.network.output } else { None };
-    let wanted_loss = if args.loss.is_some() { config.network.loss } else { None };
+    let wanted_out = if args.output.is_some() {
+        config.network.output
+    } else {
+        None
+    };
+    let wanted_loss = if args.loss.is_some() {
+        config.network.loss
+    } else {
+        None
+    };
     if wanted_out.is_some_and(|o| o != out) || wanted_loss.is_some_and(|l| l != loss) {
         let (o, l) = (wanted_out.unwrap_or(out), wanted_loss.unwrap_or(loss));
-        let reason = check_head(task, o, l).err().map_or_else(|| format!("{o} with {l} does not fit this data"), |e| e.to_string());
-        return Err(CliError::usage(format!("{reason} (the data is {})", report::task_name(task))));
+        let reason = check_head(task, o, l).err().map_or_else(
+            || format!("{o} with {l} does not fit this data"),
+            |e| e.to_string(),
+        );
+        return Err(CliError::usage(format!(
+            "{reason} (the data is {})",
+            report::task_name(task)
+        )));
     }
     Ok(())
 }
@@ -315,17 +452,28 @@ fn page_query(config: &PlaygroundConfig, prepared: &Prepared) -> Option<String> 
     }
 }
 
-fn export_onnx(path: &Path, net: &Network, prepared: &Prepared, section: &CliSection) -> Result<(), CliError> {
+fn export_onnx(
+    path: &Path,
+    net: &Network,
+    prepared: &Prepared,
+    section: &CliSection,
+) -> Result<(), CliError> {
     let mut metadata = vec![("inputs".to_string(), section.inputs.join(","))];
     if let Some(classes) = &prepared.class_names {
-        metadata.push(("classes".into(), serde_json::to_string(classes).unwrap_or_default()));
+        metadata.push((
+            "classes".into(),
+            serde_json::to_string(classes).unwrap_or_default(),
+        ));
     }
     metadata.push(("task".into(), report::task_name(prepared.task)));
     let options = OnnxOptions {
         scaler: prepared.scaler.as_ref(),
         features: section.features.as_ref(),
         metadata,
-        doc: format!("Trained by nnplay on {} for {} epochs.", section.data, section.epochs),
+        doc: format!(
+            "Trained by nnplay on {} for {} epochs.",
+            section.data, section.epochs
+        ),
     };
     let bytes = onnx::export(net, &options)?;
     write_file(path, &bytes)
@@ -334,8 +482,17 @@ fn export_onnx(path: &Path, net: &Network, prepared: &Prepared, section: &CliSec
 fn layer_line(net: &Network) -> String {
     let mut dims = vec![net.in_dim().to_string()];
     dims.extend(net.layers().iter().map(|l| l.out_dim.to_string()));
-    let acts: Vec<String> = net.layers().iter().map(|l| l.activation.to_string()).collect();
-    format!("{} ({}), {} parameters", dims.join(" → "), acts.join(", "), net.n_params())
+    let acts: Vec<String> = net
+        .layers()
+        .iter()
+        .map(|l| l.activation.to_string())
+        .collect();
+    format!(
+        "{} ({}), {} parameters",
+        dims.join(" → "),
+        acts.join(", "),
+        net.n_params()
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -359,7 +516,13 @@ fn text_report(
     }
     t.push_str(&format!("network   {}\n", layer_line(net)));
     t.push_str(&format!("training  {}\n", report::training_line(train)));
-    let rate = |n: f64| if run.seconds > 0.0 { n / run.seconds } else { f64::INFINITY };
+    let rate = |n: f64| {
+        if run.seconds > 0.0 {
+            n / run.seconds
+        } else {
+            f64::INFINITY
+        }
+    };
     t.push_str(&format!(
         "time      {} epochs in {:.3} s ({:.1} epochs/s, {:.0} samples/s)\n",
         run.epochs,
@@ -371,9 +534,18 @@ fn text_report(
         t.push_str("          stopped early\n");
     }
     t.push('\n');
-    t.push_str(&format!("{:<9} {:>10}  {:>10}\n", "", format!("loss ({})", train.loss), metric.name()));
+    t.push_str(&format!(
+        "{:<9} {:>10}  {:>10}\n",
+        "",
+        format!("loss ({})", train.loss),
+        metric.name()
+    ));
     for (name, s) in [("train", train_scores), ("test", test_scores)] {
-        t.push_str(&format!("{name:<9} {:>10}  {:>10}\n", report::number(s.loss), report::metric_value(metric, s.metric)));
+        t.push_str(&format!(
+            "{name:<9} {:>10}  {:>10}\n",
+            report::number(s.loss),
+            report::metric_value(metric, s.metric)
+        ));
     }
     t.push('\n');
     if let Some(q) = query {
@@ -383,7 +555,11 @@ fn text_report(
         t.push_str(&format!("saved     {}\n", p.display()));
     }
     if let Some(p) = &args.export {
-        t.push_str(&format!("exported  {} (ONNX opset {})\n", p.display(), onnx::OPSET));
+        t.push_str(&format!(
+            "exported  {} (ONNX opset {})\n",
+            p.display(),
+            onnx::OPSET
+        ));
     }
     t
 }

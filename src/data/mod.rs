@@ -59,7 +59,7 @@ use rand::SeedableRng;
 use rand_pcg::Pcg64;
 use serde::{Deserialize, Serialize};
 
-use crate::shuffle::shuffle;
+use crate::kernels::shuffle::shuffle;
 
 pub use csv::{CsvOptions, CsvTask, TargetColumn, parse_csv, to_csv};
 pub use features::{Feature, FeatureSet};

@@ -2,15 +2,15 @@
 //! the URL and JSON files hold), kept apart from the UI-only [`ViewSettings`]. The playground's
 //! limits live here too, so the URL table, the session and the option lists agree on them.
 
-use crate::activation::Activation;
 use crate::data::{DatasetKind, FeatureSet, Task};
 use crate::error::NnError;
-use crate::init::Initializer;
-use crate::loss::Loss;
-use crate::network::{LayerConfig, NetworkConfig};
-use crate::optim::{LrSchedule, Optimizer};
-use crate::regularization::Regularization;
+use crate::nn::activation::Activation;
+use crate::nn::init::Initializer;
+use crate::nn::loss::Loss;
+use crate::nn::network::{LayerConfig, NetworkConfig};
+use crate::nn::regularization::Regularization;
 use crate::train::TrainConfig;
+use crate::train::optim::{LrSchedule, Optimizer};
 use serde::{Deserialize, Serialize};
 
 /// At most this many hidden layers (the TensorFlow Playground has 6).

@@ -5,13 +5,13 @@ use super::config::*;
 use super::query::{self, FIELDS, UrlState};
 use super::render::{self, PALETTE};
 use super::session::MAX_STEP_BATCHES;
-use crate::activation::Activation;
 use crate::data::points::{MAX_HAND_CLASSES, MAX_HAND_POINTS};
 use crate::data::{DatasetKind, Feature, MAX_K, MIN_K, Task};
-use crate::init::Initializer;
-use crate::loss::Loss;
-use crate::optim::{LrSchedule, Optimizer};
-use crate::regularization::Regularization;
+use crate::nn::activation::Activation;
+use crate::nn::init::Initializer;
+use crate::nn::loss::Loss;
+use crate::nn::regularization::Regularization;
+use crate::train::optim::{LrSchedule, Optimizer};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]

@@ -4,13 +4,13 @@
 //! [`Notice`] naming the field, the rejected value and why.
 
 use super::config::*;
-use crate::activation::Activation;
 use crate::data::{DatasetKind, FeatureSet};
 use crate::error::NnError;
-use crate::init::Initializer;
-use crate::loss::Loss;
-use crate::optim::{LrSchedule, Optimizer};
-use crate::regularization::Regularization;
+use crate::nn::activation::Activation;
+use crate::nn::init::Initializer;
+use crate::nn::loss::Loss;
+use crate::nn::regularization::Regularization;
+use crate::train::optim::{LrSchedule, Optimizer};
 use serde::Serialize;
 
 /// Everything a URL holds: the model config and the UI-only view switches.

@@ -1,14 +1,14 @@
 //! Pictures of the network computed in Rust into RGBA buffers, so the page puts each on a
 //! canvas with one `putImageData`: the output over the input plane, every neuron's activation
 //! as a thumbnail, and the input features. Grid inputs are expanded once per (resolution,
-//! input mapping) and forwarded in large batches through a reused [`UnitBuffers`](crate::unit_major::UnitBuffers).
+//! input mapping) and forwarded in large batches through a reused [`UnitBuffers`](crate::nn::unit_major::UnitBuffers).
 
-use crate::activation::Activation;
 use crate::data::synthetic::DOMAIN;
 use crate::data::{FeatureSet, Task};
-use crate::network::Network;
-use crate::simd::F4;
-use crate::unit_major::{self, Samples, UnitBuffers};
+use crate::kernels::simd::F4;
+use crate::nn::activation::Activation;
+use crate::nn::network::Network;
+use crate::nn::unit_major::{self, Samples, UnitBuffers};
 
 /// Okabe & Ito's colour-blind-safe palette (2008), in the order classes take it: orange, blue,
 /// bluish green, vermillion, sky blue, reddish purple, yellow, black. Two classes and the two
@@ -197,7 +197,10 @@ impl Grid {
                 map.expand(x1, x2, &mut inputs[i * in_dim..(i + 1) * in_dim]);
             }
         }
-        let units = inputs.chunks_exact(chunk_rows * in_dim.max(1)).flat_map(|chunk| unit_major::to_units(chunk, chunk_rows, in_dim)).collect();
+        let units = inputs
+            .chunks_exact(chunk_rows * in_dim.max(1))
+            .flat_map(|chunk| unit_major::to_units(chunk, chunk_rows, in_dim))
+            .collect();
         Grid {
             res,
             map: map.clone(),
@@ -210,7 +213,8 @@ impl Grid {
 
     /// The unit-major inputs of each chunk.
     fn unit_chunks(&self) -> std::slice::ChunksExact<'_, f32> {
-        self.units.chunks_exact(unit_major::padded_lanes(self.chunk_rows) * self.in_dim.max(1))
+        self.units
+            .chunks_exact(unit_major::padded_lanes(self.chunk_rows) * self.in_dim.max(1))
     }
 
     fn matches(&self, res: usize, map: &InputMap) -> bool {
@@ -248,13 +252,23 @@ impl PlaneStyle {
         }
         // Discretized: full colour on each side of the threshold (NaN: the upper side).
         let v = match self.task {
-            Task::MultiClassification { classes } => return multi_colour(out, classes, self.discretize),
+            Task::MultiClassification { classes } => {
+                return multi_colour(out, classes, self.discretize);
+            }
             Task::BinaryClassification => {
-                if out[0].is_nan() || out[0] >= 0.5 { 1.0 } else { -1.0 }
+                if out[0].is_nan() || out[0] >= 0.5 {
+                    1.0
+                } else {
+                    -1.0
+                }
             }
             Task::Regression => {
                 let v = out[0] / self.value_scale;
-                if v.is_finite() { v.signum() * f32::from(v != 0.0) } else { v }
+                if v.is_finite() {
+                    v.signum() * f32::from(v != 0.0)
+                } else {
+                    v
+                }
             }
         };
         lut_colour(&LUT_BACKGROUND, v)
@@ -308,7 +322,11 @@ fn neuron_value(act: Activation, a: f32) -> f32 {
 /// diverging map.
 pub fn neuron_image(values: &[f32], act: Activation, img: &mut [u8]) {
     // neuron_value as v·a + b.
-    let (a, b) = if neuron_value(act, 0.0) == -1.0 { (2.0, -1.0) } else { (1.0, 0.0) };
+    let (a, b) = if neuron_value(act, 0.0) == -1.0 {
+        (2.0, -1.0)
+    } else {
+        (1.0, 0.0)
+    };
     diverging_image(values, a, b, &LUT_FULL, img);
 }
 
@@ -316,8 +334,14 @@ pub fn neuron_image(values: &[f32], act: Activation, img: &mut [u8]) {
 /// This colours every neuron's map many times a second, so four values at a time become table
 /// indices in vector lanes (NaN and the clamp as selects); what is left per pixel is one table
 /// load and one 4-byte store.
-fn diverging_image(values: &[f32], a: f32, b: f32, lut: &[[u8; 4]; 2 * LUT_HALF + 1], img: &mut [u8]) {
-    let [a, b, half] = crate::simd::held([a, b, LUT_HALF as f32]);
+fn diverging_image(
+    values: &[f32],
+    a: f32,
+    b: f32,
+    lut: &[[u8; 4]; 2 * LUT_HALF + 1],
+    img: &mut [u8],
+) {
+    let [a, b, half] = crate::kernels::simd::held([a, b, LUT_HALF as f32]);
     let (scale, offset) = (F4::splat(a * half), F4::splat((b + 1.0) * half));
     let (lo, hi, nan) = (F4::splat(0.0), F4::splat(2.0 * half), F4::splat(half));
     let n = values.len().min(img.len() / 4);
@@ -332,7 +356,11 @@ fn diverging_image(values: &[f32], a: f32, b: f32, lut: &[[u8; 4]; 2 * LUT_HALF 
         px4.copy_from_slice([colour(0), colour(1), colour(2), colour(3)].as_flattened());
     }
     let rest = n - n % 4;
-    for (px, &v) in quads.into_remainder().chunks_exact_mut(4).zip(&values[rest..]) {
+    for (px, &v) in quads
+        .into_remainder()
+        .chunks_exact_mut(4)
+        .zip(&values[rest..])
+    {
         px.copy_from_slice(&lut_colour(lut, v * a + b));
     }
 }
@@ -343,11 +371,11 @@ pub fn check_res(
     min: usize,
     max: usize,
     what: &'static str,
-) -> Result<(), crate::NnError> {
+) -> Result<(), crate::error::NnError> {
     if (min..=max).contains(&res) {
         Ok(())
     } else {
-        Err(crate::NnError::BadHyperparameter {
+        Err(crate::error::NnError::BadHyperparameter {
             name: what,
             value: res as f64,
             requirement: "within the rendering limits (see options_json limits)",
@@ -417,14 +445,22 @@ impl Renderer {
         let units: usize = net.layers().iter().map(|l| l.out_dim).sum();
         out.resize(units * pixels * 4, 0);
         // Unit-major: each neuron's values over the grid are one contiguous row.
-        net.forward_units(Samples::Units(&grid.units), grid.chunk_rows, &mut self.ws_thumbs);
+        net.forward_units(
+            Samples::Units(&grid.units),
+            grid.chunk_rows,
+            &mut self.ws_thumbs,
+        );
         let mut image = 0;
         let mut scratch = Vec::new();
         for (l, shape) in net.layers().iter().enumerate() {
             let width = shape.out_dim;
             for u in 0..width {
                 let img = &mut out[image * pixels * 4..(image + 1) * pixels * 4];
-                neuron_image(self.ws_thumbs.neuron_values(l, u, &mut scratch), shape.activation, img);
+                neuron_image(
+                    self.ws_thumbs.neuron_values(l, u, &mut scratch),
+                    shape.activation,
+                    img,
+                );
                 image += 1;
             }
         }
@@ -457,13 +493,34 @@ mod tests {
     #[test]
     fn neuron_image_matches_the_scalar_table() {
         let mut values: Vec<f32> = (0..=2003).map(|i| i as f32 / 500.0 - 2.0).collect();
-        values.extend([f32::NAN, f32::INFINITY, f32::NEG_INFINITY, -0.0, 1e-9, 0.999_99, -1.0, 1.0, 0.5, f32::NAN]);
-        for act in [Activation::Tanh, Activation::Sigmoid, Activation::Relu, Activation::Softmax, Activation::Linear] {
+        values.extend([
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            -0.0,
+            1e-9,
+            0.999_99,
+            -1.0,
+            1.0,
+            0.5,
+            f32::NAN,
+        ]);
+        for act in [
+            Activation::Tanh,
+            Activation::Sigmoid,
+            Activation::Relu,
+            Activation::Softmax,
+            Activation::Linear,
+        ] {
             for len in [0, 1, 3, 4, 7, values.len()] {
                 let mut img = vec![0u8; len * 4];
                 neuron_image(&values[..len], act, &mut img);
                 for (p, &v) in values[..len].iter().enumerate() {
-                    assert_eq!(img[p * 4..p * 4 + 4], lut_colour(&LUT_FULL, neuron_value(act, v)), "{act} at {v}");
+                    assert_eq!(
+                        img[p * 4..p * 4 + 4],
+                        lut_colour(&LUT_FULL, neuron_value(act, v)),
+                        "{act} at {v}"
+                    );
                 }
             }
         }
@@ -473,11 +530,29 @@ mod tests {
     /// The plane's vector path gives the colours of the per-row rule it replaces.
     #[test]
     fn plane_linear_maps_match_the_row_colours() {
-        let values: Vec<f32> = [(-300..=300).map(|i| i as f32 / 100.0).collect::<Vec<_>>(), vec![f32::NAN, f32::INFINITY, f32::NEG_INFINITY]].concat();
-        let tasks = [Task::BinaryClassification, Task::Regression, Task::MultiClassification { classes: 3 }];
-        for (task, discretize, value_scale) in tasks.into_iter().flat_map(|t| [(t, false, 2.5), (t, true, 2.5)]) {
-            let style = PlaneStyle { task, output: Activation::Sigmoid, discretize, value_scale };
-            let Some((a, b)) = style.linear_map() else { continue };
+        let values: Vec<f32> = [
+            (-300..=300).map(|i| i as f32 / 100.0).collect::<Vec<_>>(),
+            vec![f32::NAN, f32::INFINITY, f32::NEG_INFINITY],
+        ]
+        .concat();
+        let tasks = [
+            Task::BinaryClassification,
+            Task::Regression,
+            Task::MultiClassification { classes: 3 },
+        ];
+        for (task, discretize, value_scale) in tasks
+            .into_iter()
+            .flat_map(|t| [(t, false, 2.5), (t, true, 2.5)])
+        {
+            let style = PlaneStyle {
+                task,
+                output: Activation::Sigmoid,
+                discretize,
+                value_scale,
+            };
+            let Some((a, b)) = style.linear_map() else {
+                continue;
+            };
             let mut img = vec![0u8; values.len() * 4];
             diverging_image(&values, a, b, &LUT_BACKGROUND, &mut img);
             for (p, &v) in values.iter().enumerate() {

@@ -10,9 +10,9 @@ use crate::data::{
     Scaling, Target, TargetColumn, Task,
 };
 use crate::error::NnError;
-use crate::metrics::{Metric, confusion_matrix};
-use crate::network::{Network, NetworkConfig, Workspace};
+use crate::nn::network::{Network, NetworkConfig, Workspace};
 use crate::train::Trainer;
+use crate::train::metrics::{Metric, confusion_matrix};
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
@@ -482,7 +482,7 @@ fn score(
     net: &Network,
     x: &Array2<f32>,
     y: &Array2<f32>,
-    loss: crate::loss::Loss,
+    loss: crate::nn::loss::Loss,
     metric: Metric,
     ws: &mut Workspace,
     scratch: &mut Vec<f32>,

@@ -5,8 +5,8 @@
 
 use ndarray::{Array2, Axis};
 use nnplay::data::{DatasetKind, FeatureSet, builtin, synthetic};
-use nnplay::network::{Network, Workspace};
-use nnplay::unit_major::{self, Samples, UnitBuffers};
+use nnplay::nn::network::{Network, Workspace};
+use nnplay::nn::unit_major::{self, Samples, UnitBuffers};
 use nnplay::playground::render::neuron_image;
 use nnplay::prelude::*;
 use serde::Deserialize;
@@ -102,7 +102,7 @@ impl Bench {
         let y = if self.y.ncols() == 1 { self.y.mapv(|v| if v > 0.0 { 1.0 } else { 0.0 }) } else { self.y.clone() };
         let p = self.net.predict(self.x.view()).expect("width checked at construction");
         let p = if p.ncols() == 1 && self.y.iter().any(|&v| v < 0.0) { p.mapv(|v| if v > 0.0 { 1.0 } else { 0.0 }) } else { p };
-        nnplay::metrics::accuracy(p.view(), y.view())
+        nnplay::train::metrics::accuracy(p.view(), y.view())
     }
 
     /// Every neuron's value map over a res × res grid of the plane [-6, 6]²: one forward pass

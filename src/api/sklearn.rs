@@ -31,17 +31,17 @@
 //!   schedules, `warm_start` and `partial_fit` are not offered.
 //! - Predictions of a one-output regressor stay two-dimensional, (n, 1).
 
-use crate::activation::Activation;
 use crate::data::{DataError, Task};
 use crate::error::NnError;
-use crate::init::{NnRng, rng_from_seed};
-use crate::loss::Loss;
-use crate::metrics;
-use crate::model_io::{self, ModelFile};
-use crate::network::{LayerConfig, Network, NetworkConfig, Workspace};
-use crate::optim::{Optimizer, OptimizerState, all_finite};
-use crate::regularization::Regularization;
-use crate::shuffle::shuffle;
+use crate::io::model_file::{self, ModelFile};
+use crate::kernels::shuffle::shuffle;
+use crate::nn::activation::Activation;
+use crate::nn::init::{NnRng, rng_from_seed};
+use crate::nn::loss::Loss;
+use crate::nn::network::{LayerConfig, Network, NetworkConfig, Workspace};
+use crate::nn::regularization::Regularization;
+use crate::train::metrics;
+use crate::train::optim::{Optimizer, OptimizerState, all_finite};
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -116,7 +116,15 @@ impl MlpParams {
         NnError::non_negative("alpha", self.alpha)?;
         NnError::non_negative("tol", self.tol)?;
         let at_least_one = |name, value: usize| {
-            if value == 0 { Err(NnError::BadHyperparameter { name, value: 0.0, requirement: "at least 1" }) } else { Ok(()) }
+            if value == 0 {
+                Err(NnError::BadHyperparameter {
+                    name,
+                    value: 0.0,
+                    requirement: "at least 1",
+                })
+            } else {
+                Ok(())
+            }
         };
         at_least_one("max_iter", self.max_iter)?;
         at_least_one("n_iter_no_change", self.n_iter_no_change)?;
@@ -154,12 +162,27 @@ struct Objective {
 }
 
 /// Builds the network with sklearn's initial weights.
-fn build_network(params: &MlpParams, in_dim: usize, output: LayerConfig, rng: &mut NnRng) -> Result<Network, NnError> {
-    let config = NetworkConfig::new(in_dim, &params.hidden_layer_sizes, params.activation, output).with_seed(params.random_state);
+fn build_network(
+    params: &MlpParams,
+    in_dim: usize,
+    output: LayerConfig,
+    rng: &mut NnRng,
+) -> Result<Network, NnError> {
+    let config = NetworkConfig::new(
+        in_dim,
+        &params.hidden_layer_sizes,
+        params.activation,
+        output,
+    )
+    .with_seed(params.random_state);
     let mut net = Network::new(&config)?;
     // sklearn's `_init_coef`: Glorot-style bound, drawn for the biases too, with factor 2 instead
     // of 6 when the hidden activation is the logistic sigmoid.
-    let factor = if params.activation == Activation::Sigmoid { 2.0 } else { 6.0 };
+    let factor = if params.activation == Activation::Sigmoid {
+        2.0
+    } else {
+        6.0
+    };
     let shapes = net.layers().to_vec();
     let all = net.params_mut();
     for s in shapes {
@@ -174,20 +197,42 @@ fn build_network(params: &MlpParams, in_dim: usize, output: LayerConfig, rng: &m
 /// sklearn's `_fit_stochastic` with the adam solver: per-epoch shuffle, mini-batches, L2 of
 /// alpha/(2·batch rows) on each batch, loss curve weighted by batch size, and the
 /// `_no_improvement_count` stopping rule on the training loss.
-fn train(params: &MlpParams, net: &mut Network, x: ArrayView2<f32>, y: ArrayView2<f32>, objective: Objective, rng: &mut NnRng) -> Result<Progress, NnError> {
+fn train(
+    params: &MlpParams,
+    net: &mut Network,
+    x: ArrayView2<f32>,
+    y: ArrayView2<f32>,
+    objective: Objective,
+    rng: &mut NnRng,
+) -> Result<Progress, NnError> {
     let n = x.nrows();
     let (d_in, d_out) = (x.ncols(), y.ncols());
     let x = x.as_standard_layout();
     let y = y.as_standard_layout();
-    let (xs, ys) = (x.as_slice().expect("standard layout"), y.as_slice().expect("standard layout"));
+    let (xs, ys) = (
+        x.as_slice().expect("standard layout"),
+        y.as_slice().expect("standard layout"),
+    );
     let batch = params.batch_rows(n);
-    let optimizer = Optimizer::Adam { beta1: params.beta_1, beta2: params.beta_2, eps: params.epsilon };
+    let optimizer = Optimizer::Adam {
+        beta1: params.beta_1,
+        beta2: params.beta_2,
+        eps: params.epsilon,
+    };
     let mut state = OptimizerState::default();
     let mut ws = Workspace::default();
     let mut grads = vec![0.0f32; net.n_params()];
-    let (mut xb, mut yb) = (Vec::with_capacity(batch * d_in), Vec::with_capacity(batch * d_out));
+    let (mut xb, mut yb) = (
+        Vec::with_capacity(batch * d_in),
+        Vec::with_capacity(batch * d_out),
+    );
     let mut order: Vec<usize> = (0..n).collect();
-    let mut progress = Progress { n_iter: 0, loss_curve: Vec::new(), best_loss: f32::INFINITY, converged: false };
+    let mut progress = Progress {
+        n_iter: 0,
+        loss_curve: Vec::new(),
+        best_loss: f32::INFINITY,
+        converged: false,
+    };
     let mut no_improvement = 0;
     let mut steps = 0;
     for epoch in 1..=params.max_iter {
@@ -204,8 +249,21 @@ fn train(params: &MlpParams, net: &mut Network, x: ArrayView2<f32>, y: ArrayView
                 yb.extend_from_slice(&ys[i * d_out..(i + 1) * d_out]);
             }
             steps += 1;
-            let diverged = |what: String| NnError::Diverged { epoch, step: steps, what };
-            let data_loss = net.loss_and_gradient(&xb, &yb, rows, objective.loss, Regularization::None, &mut ws, &mut grads, None);
+            let diverged = |what: String| NnError::Diverged {
+                epoch,
+                step: steps,
+                what,
+            };
+            let data_loss = net.loss_and_gradient(
+                &xb,
+                &yb,
+                rows,
+                objective.loss,
+                Regularization::None,
+                &mut ws,
+                &mut grads,
+                None,
+            );
             if !data_loss.is_finite() {
                 return Err(diverged(format!("the loss became {data_loss}")));
             }
@@ -216,7 +274,10 @@ fn train(params: &MlpParams, net: &mut Network, x: ArrayView2<f32>, y: ArrayView
             let mut squares = 0.0f64;
             let l2 = params.alpha / rows as f32;
             for s in net.layers() {
-                for (g, &w) in grads[s.weight_range()].iter_mut().zip(&net.params()[s.weight_range()]) {
+                for (g, &w) in grads[s.weight_range()]
+                    .iter_mut()
+                    .zip(&net.params()[s.weight_range()])
+                {
                     squares += (w as f64) * (w as f64);
                     *g += l2 * w;
                 }
@@ -224,10 +285,16 @@ fn train(params: &MlpParams, net: &mut Network, x: ArrayView2<f32>, y: ArrayView
             if !all_finite(&grads) {
                 return Err(diverged("the gradient is not finite".into()));
             }
-            if !optimizer.step_checked(params.learning_rate_init, net.params_mut(), &grads, &mut state) {
+            if !optimizer.step_checked(
+                params.learning_rate_init,
+                net.params_mut(),
+                &grads,
+                &mut state,
+            ) {
                 return Err(diverged("a weight overflowed".into()));
             }
-            let batch_loss = objective.value_scale as f64 * data_loss as f64 + 0.5 * params.alpha as f64 * squares / rows as f64;
+            let batch_loss = objective.value_scale as f64 * data_loss as f64
+                + 0.5 * params.alpha as f64 * squares / rows as f64;
             accumulated += batch_loss * rows as f64;
         }
         let loss = (accumulated / n as f64) as f32;
@@ -253,7 +320,9 @@ fn train(params: &MlpParams, net: &mut Network, x: ArrayView2<f32>, y: ArrayView
 /// Rejects NaN and infinity in the training data (sklearn's `check_array`).
 fn check_finite(x: ArrayView2<f32>, what: &str) -> Result<(), NnError> {
     if x.iter().any(|v| !v.is_finite()) {
-        return Err(NnError::Config(format!("the {what} contain NaN or infinity")));
+        return Err(NnError::Config(format!(
+            "the {what} contain NaN or infinity"
+        )));
     }
     Ok(())
 }
@@ -331,7 +400,12 @@ macro_rules! mlp_setters {
         }
         /// Last epoch's training loss, sklearn's `loss_`.
         pub fn loss(&self) -> Result<f32, NnError> {
-            self.fitted()?.progress.loss_curve.last().copied().ok_or(NnError::NotFitted)
+            self.fitted()?
+                .progress
+                .loss_curve
+                .last()
+                .copied()
+                .ok_or(NnError::NotFitted)
         }
         /// Lowest training loss seen, sklearn's `best_loss_`.
         pub fn best_loss(&self) -> Result<f32, NnError> {
@@ -350,23 +424,23 @@ macro_rules! mlp_setters {
         pub fn n_features_in(&self) -> Result<usize, NnError> {
             Ok(self.fitted()?.net.in_dim())
         }
-        /// Writes the fitted model to a JSON file (see [`crate::model_io`]).
+        /// Writes the fitted model to a JSON file (see [`crate::io::model_file`]).
         #[cfg(not(target_arch = "wasm32"))]
         pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), NnError> {
-            model_io::save(path, &self.to_model_file()?)
+            model_file::save(path, &self.to_model_file()?)
         }
         /// Reads a model written by `save`.
         #[cfg(not(target_arch = "wasm32"))]
         pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self, NnError> {
-            Self::from_model_file(&model_io::load(path)?)
+            Self::from_model_file(&model_file::load(path)?)
         }
         /// The fitted model as JSON text.
         pub fn to_json(&self) -> Result<String, NnError> {
-            Ok(model_io::save_json(&self.to_model_file()?))
+            Ok(model_file::save_json(&self.to_model_file()?))
         }
         /// Reads a model from JSON text written by `to_json` or `save`.
         pub fn from_json(text: &str) -> Result<Self, NnError> {
-            Self::from_model_file(&model_io::load_json(text)?)
+            Self::from_model_file(&model_file::load_json(text)?)
         }
     };
 }
@@ -397,8 +471,13 @@ impl EstimatorSection {
     }
 
     fn read(file: &ModelFile, expected: &str) -> Result<EstimatorSection, NnError> {
-        let value = file.estimator.clone().ok_or_else(|| NnError::ModelFile(format!("this model was not written by an {expected} (it has no estimator section)")))?;
-        serde_json::from_value(value).map_err(|e| NnError::ModelFile(format!("the estimator section is not valid: {e}")))
+        let value = file.estimator.clone().ok_or_else(|| {
+            NnError::ModelFile(format!(
+                "this model was not written by an {expected} (it has no estimator section)"
+            ))
+        })?;
+        serde_json::from_value(value)
+            .map_err(|e| NnError::ModelFile(format!("the estimator section is not valid: {e}")))
     }
 }
 
@@ -455,16 +534,35 @@ impl MlpRegressor {
         self.params.validate()?;
         check_shapes(x, y.nrows())?;
         if y.ncols() == 0 {
-            return Err(NnError::TargetDim { expected: 1, got: 0 });
+            return Err(NnError::TargetDim {
+                expected: 1,
+                got: 0,
+            });
         }
         check_finite(x.view(), "inputs")?;
         check_finite(y.view(), "targets")?;
         let mut rng = rng_from_seed(self.params.random_state);
-        let mut net = build_network(&self.params, x.ncols(), LayerConfig::new(y.ncols(), Activation::Linear), &mut rng)?;
+        let mut net = build_network(
+            &self.params,
+            x.ncols(),
+            LayerConfig::new(y.ncols(), Activation::Linear),
+            &mut rng,
+        )?;
         // Core MSE = mean (ŷ−y)² with gradient 2(ŷ−y)/(n·k); sklearn's delta is (ŷ−y)/n, i.e.
         // k/2 times ours, and its reported loss is half ours.
-        let objective = Objective { loss: Loss::MeanSquaredError, grad_scale: y.ncols() as f32 / 2.0, value_scale: 0.5 };
-        let progress = train(&self.params, &mut net, x.view(), y.view(), objective, &mut rng)?;
+        let objective = Objective {
+            loss: Loss::MeanSquaredError,
+            grad_scale: y.ncols() as f32 / 2.0,
+            value_scale: 0.5,
+        };
+        let progress = train(
+            &self.params,
+            &mut net,
+            x.view(),
+            y.view(),
+            objective,
+            &mut rng,
+        )?;
         self.fitted = Some(FittedRegressor { net, progress });
         Ok(self)
     }
@@ -496,7 +594,13 @@ impl MlpRegressor {
     pub fn to_model_file(&self) -> Result<ModelFile, NnError> {
         let fitted = self.fitted()?;
         let mut file = ModelFile::new(&fitted.net).with_task(Task::Regression);
-        file.estimator = Some(EstimatorSection::MlpRegressor { params: self.params.clone(), progress: fitted.progress.clone() }.to_value());
+        file.estimator = Some(
+            EstimatorSection::MlpRegressor {
+                params: self.params.clone(),
+                progress: fitted.progress.clone(),
+            }
+            .to_value(),
+        );
         Ok(file)
     }
 
@@ -506,14 +610,24 @@ impl MlpRegressor {
     /// [`NnError::ModelFile`] when the file was written by something else or does not fit together.
     pub fn from_model_file(file: &ModelFile) -> Result<MlpRegressor, NnError> {
         file.check()?;
-        let EstimatorSection::MlpRegressor { params, progress } = EstimatorSection::read(file, "MlpRegressor")? else {
-            return Err(NnError::ModelFile("this model was written by an MlpClassifier, not an MlpRegressor".into()));
+        let EstimatorSection::MlpRegressor { params, progress } =
+            EstimatorSection::read(file, "MlpRegressor")?
+        else {
+            return Err(NnError::ModelFile(
+                "this model was written by an MlpClassifier, not an MlpRegressor".into(),
+            ));
         };
         let net = file.network()?;
         if net.output_activation() != Activation::Linear {
-            return Err(NnError::ModelFile(format!("an MlpRegressor has a linear output layer, this file's is {}", net.output_activation())));
+            return Err(NnError::ModelFile(format!(
+                "an MlpRegressor has a linear output layer, this file's is {}",
+                net.output_activation()
+            )));
         }
-        Ok(MlpRegressor { params, fitted: Some(FittedRegressor { net, progress }) })
+        Ok(MlpRegressor {
+            params,
+            fitted: Some(FittedRegressor { net, progress }),
+        })
     }
 }
 
@@ -575,7 +689,10 @@ impl MlpClassifier {
         let mut class_ids = labels.to_vec();
         class_ids.sort_unstable();
         class_ids.dedup();
-        let index: Vec<usize> = labels.iter().map(|l| class_ids.binary_search(l).expect("every label is a class")).collect();
+        let index: Vec<usize> = labels
+            .iter()
+            .map(|l| class_ids.binary_search(l).expect("every label is a class"))
+            .collect();
         let names = class_ids.iter().map(usize::to_string).collect();
         self.fit_indices(x, &index, class_ids, names, false)
     }
@@ -583,37 +700,86 @@ impl MlpClassifier {
     /// Trains on string labels; classes are the distinct labels in sorted order, and
     /// [`predict_labels`](MlpClassifier::predict_labels) gives strings back.
     /// ([`predict`](MlpClassifier::predict) then returns class indices 0..k.)
-    pub fn fit_labels<S: AsRef<str>>(&mut self, x: &Array2<f32>, labels: &[S]) -> Result<&mut Self, NnError> {
+    pub fn fit_labels<S: AsRef<str>>(
+        &mut self,
+        x: &Array2<f32>,
+        labels: &[S],
+    ) -> Result<&mut Self, NnError> {
         let mut names: Vec<&str> = labels.iter().map(AsRef::as_ref).collect();
         names.sort_unstable();
         names.dedup();
-        let index: Vec<usize> = labels.iter().map(|l| names.binary_search(&l.as_ref()).expect("every label is a class")).collect();
+        let index: Vec<usize> = labels
+            .iter()
+            .map(|l| {
+                names
+                    .binary_search(&l.as_ref())
+                    .expect("every label is a class")
+            })
+            .collect();
         let class_ids = (0..names.len()).collect();
         let names = names.into_iter().map(String::from).collect();
         self.fit_indices(x, &index, class_ids, names, true)
     }
 
-    fn fit_indices(&mut self, x: &Array2<f32>, index: &[usize], class_ids: Vec<usize>, class_names: Vec<String>, string_labels: bool) -> Result<&mut Self, NnError> {
+    fn fit_indices(
+        &mut self,
+        x: &Array2<f32>,
+        index: &[usize],
+        class_ids: Vec<usize>,
+        class_names: Vec<String>,
+        string_labels: bool,
+    ) -> Result<&mut Self, NnError> {
         self.params.validate()?;
         check_shapes(x, index.len())?;
         check_finite(x.view(), "inputs")?;
         let k = class_names.len();
         if k < 2 {
-            return Err(DataError::SingleClass { class: class_names.first().cloned().unwrap_or_default() }.into());
+            return Err(DataError::SingleClass {
+                class: class_names.first().cloned().unwrap_or_default(),
+            }
+            .into());
         }
         // sklearn's LabelBinarizer: one 0/1 column for two classes, one-hot rows for more.
         let (y, output, loss) = if k == 2 {
-            (Array2::from_shape_fn((index.len(), 1), |(i, _)| index[i] as f32), LayerConfig::new(1, Activation::Sigmoid), Loss::BinaryCrossEntropy)
+            (
+                Array2::from_shape_fn((index.len(), 1), |(i, _)| index[i] as f32),
+                LayerConfig::new(1, Activation::Sigmoid),
+                Loss::BinaryCrossEntropy,
+            )
         } else {
-            let y = Array2::from_shape_fn((index.len(), k), |(i, c)| if index[i] == c { 1.0 } else { 0.0 });
-            (y, LayerConfig::new(k, Activation::Softmax), Loss::CategoricalCrossEntropy)
+            let y = Array2::from_shape_fn(
+                (index.len(), k),
+                |(i, c)| if index[i] == c { 1.0 } else { 0.0 },
+            );
+            (
+                y,
+                LayerConfig::new(k, Activation::Softmax),
+                Loss::CategoricalCrossEntropy,
+            )
         };
         let mut rng = rng_from_seed(self.params.random_state);
         let mut net = build_network(&self.params, x.ncols(), output, &mut rng)?;
         // Our cross-entropies are sklearn's log-loss exactly, value and gradient (ŷ − y)/n.
-        let objective = Objective { loss, grad_scale: 1.0, value_scale: 1.0 };
-        let progress = train(&self.params, &mut net, x.view(), y.view(), objective, &mut rng)?;
-        self.fitted = Some(FittedClassifier { net, progress, class_ids, class_names, string_labels });
+        let objective = Objective {
+            loss,
+            grad_scale: 1.0,
+            value_scale: 1.0,
+        };
+        let progress = train(
+            &self.params,
+            &mut net,
+            x.view(),
+            y.view(),
+            objective,
+            &mut rng,
+        )?;
+        self.fitted = Some(FittedClassifier {
+            net,
+            progress,
+            class_ids,
+            class_names,
+            string_labels,
+        });
         Ok(self)
     }
 
@@ -633,7 +799,13 @@ impl MlpClassifier {
     pub fn predict_proba(&self, x: &Array2<f32>) -> Result<Array2<f32>, NnError> {
         let out = self.fitted()?.net.predict(x.view())?;
         if out.ncols() == 1 {
-            Ok(Array2::from_shape_fn((out.nrows(), 2), |(i, c)| if c == 1 { out[[i, 0]] } else { 1.0 - out[[i, 0]] }))
+            Ok(Array2::from_shape_fn((out.nrows(), 2), |(i, c)| {
+                if c == 1 {
+                    out[[i, 0]]
+                } else {
+                    1.0 - out[[i, 0]]
+                }
+            }))
         } else {
             Ok(out)
         }
@@ -651,7 +823,9 @@ impl MlpClassifier {
                     usize::from(row[0] > 0.5)
                 } else {
                     // First maximum, as NumPy's argmax.
-                    row.iter().enumerate().fold(0, |best, (i, &v)| if v > row[best] { i } else { best })
+                    row.iter()
+                        .enumerate()
+                        .fold(0, |best, (i, &v)| if v > row[best] { i } else { best })
                 }
             })
             .collect())
@@ -663,13 +837,21 @@ impl MlpClassifier {
     /// [`NnError::NotFitted`], [`NnError::InputDim`].
     pub fn predict(&self, x: &Array2<f32>) -> Result<Vec<usize>, NnError> {
         let fitted = self.fitted()?;
-        Ok(self.predict_index(x)?.into_iter().map(|k| fitted.class_ids[k]).collect())
+        Ok(self
+            .predict_index(x)?
+            .into_iter()
+            .map(|k| fitted.class_ids[k])
+            .collect())
     }
 
     /// The predicted class name of each row (the string labels after `fit_labels`).
     pub fn predict_labels(&self, x: &Array2<f32>) -> Result<Vec<String>, NnError> {
         let fitted = self.fitted()?;
-        Ok(self.predict_index(x)?.into_iter().map(|k| fitted.class_names[k].clone()).collect())
+        Ok(self
+            .predict_index(x)?
+            .into_iter()
+            .map(|k| fitted.class_names[k].clone())
+            .collect())
     }
 
     /// sklearn's `score`: accuracy, the fraction of rows whose predicted id equals `labels[i]`
@@ -681,7 +863,11 @@ impl MlpClassifier {
     }
 
     /// [`score`](MlpClassifier::score) against string labels.
-    pub fn score_labels<S: AsRef<str>>(&self, x: &Array2<f32>, labels: &[S]) -> Result<f32, NnError> {
+    pub fn score_labels<S: AsRef<str>>(
+        &self,
+        x: &Array2<f32>,
+        labels: &[S],
+    ) -> Result<f32, NnError> {
         check_shapes(x, labels.len())?;
         let predicted = self.predict_labels(x)?;
         let predicted: Vec<&str> = predicted.iter().map(String::as_str).collect();
@@ -693,8 +879,14 @@ impl MlpClassifier {
     pub fn to_model_file(&self) -> Result<ModelFile, NnError> {
         let fitted = self.fitted()?;
         let k = fitted.class_ids.len();
-        let task = if k == 2 { Task::BinaryClassification } else { Task::MultiClassification { classes: k } };
-        let mut file = ModelFile::new(&fitted.net).with_task(task).with_classes(fitted.class_names.clone());
+        let task = if k == 2 {
+            Task::BinaryClassification
+        } else {
+            Task::MultiClassification { classes: k }
+        };
+        let mut file = ModelFile::new(&fitted.net)
+            .with_task(task)
+            .with_classes(fitted.class_names.clone());
         file.estimator = Some(
             EstimatorSection::MlpClassifier {
                 params: self.params.clone(),
@@ -713,13 +905,28 @@ impl MlpClassifier {
     /// [`NnError::ModelFile`] when the file was written by something else or does not fit together.
     pub fn from_model_file(file: &ModelFile) -> Result<MlpClassifier, NnError> {
         file.check()?;
-        let EstimatorSection::MlpClassifier { params, progress, class_ids, string_labels } = EstimatorSection::read(file, "MlpClassifier")? else {
-            return Err(NnError::ModelFile("this model was written by an MlpRegressor, not an MlpClassifier".into()));
+        let EstimatorSection::MlpClassifier {
+            params,
+            progress,
+            class_ids,
+            string_labels,
+        } = EstimatorSection::read(file, "MlpClassifier")?
+        else {
+            return Err(NnError::ModelFile(
+                "this model was written by an MlpRegressor, not an MlpClassifier".into(),
+            ));
         };
         let net = file.network()?;
-        let class_names = file.classes.clone().ok_or_else(|| NnError::ModelFile("a classifier file needs its class names".into()))?;
+        let class_names = file
+            .classes
+            .clone()
+            .ok_or_else(|| NnError::ModelFile("a classifier file needs its class names".into()))?;
         let k = class_ids.len();
-        let expected = if k == 2 { (1, Activation::Sigmoid) } else { (k, Activation::Softmax) };
+        let expected = if k == 2 {
+            (1, Activation::Sigmoid)
+        } else {
+            (k, Activation::Softmax)
+        };
         if k < 2 || class_names.len() != k || (net.out_dim(), net.output_activation()) != expected {
             return Err(NnError::ModelFile(format!(
                 "{k} class ids and {} class names do not fit a network with {} {} outputs",
@@ -728,7 +935,16 @@ impl MlpClassifier {
                 net.output_activation()
             )));
         }
-        Ok(MlpClassifier { params, fitted: Some(FittedClassifier { net, progress, class_ids, class_names, string_labels }) })
+        Ok(MlpClassifier {
+            params,
+            fitted: Some(FittedClassifier {
+                net,
+                progress,
+                class_ids,
+                class_names,
+                string_labels,
+            }),
+        })
     }
 }
 
@@ -744,7 +960,10 @@ fn fraction_equal<T: PartialEq>(predicted: &[T], truth: &[T]) -> f32 {
 /// One target (or label) per input row, and at least one row.
 fn check_shapes(x: &Array2<f32>, y_rows: usize) -> Result<(), NnError> {
     if x.nrows() != y_rows {
-        return Err(NnError::RowMismatch { x_rows: x.nrows(), y_rows });
+        return Err(NnError::RowMismatch {
+            x_rows: x.nrows(),
+            y_rows,
+        });
     }
     if x.nrows() == 0 {
         return Err(NnError::EmptyData);

@@ -3,16 +3,16 @@
 //! core pieces ([`NetworkConfig`], [`Network`], [`TrainConfig`], [`Trainer`]); the arithmetic is
 //! theirs.
 
-use crate::activation::Activation;
 use crate::data::Scaler;
 use crate::error::NnError;
-use crate::init::Initializer;
-use crate::loss::Loss;
-use crate::metrics::Metric;
-use crate::model_io::{self, ModelFile};
-use crate::network::{LayerConfig, Network, NetworkConfig};
-use crate::optim::{Optimizer, OptimizerState};
-use crate::regularization::Regularization;
+use crate::io::model_file::{self, ModelFile};
+use crate::nn::activation::Activation;
+use crate::nn::init::Initializer;
+use crate::nn::loss::Loss;
+use crate::nn::network::{LayerConfig, Network, NetworkConfig};
+use crate::nn::regularization::Regularization;
+use crate::train::metrics::Metric;
+use crate::train::optim::{Optimizer, OptimizerState};
 use crate::train::{Control, EarlyStopping, EpochRecord, History, TrainConfig, Trainer};
 use ndarray::{Array2, ArrayView2, CowArray, Ix2};
 
@@ -40,7 +40,12 @@ pub struct Dense {
 
 impl Dense {
     pub fn new(units: usize, activation: Activation) -> Dense {
-        Dense { units, activation, dropout: 0.0, regularization: None }
+        Dense {
+            units,
+            activation,
+            dropout: 0.0,
+            regularization: None,
+        }
     }
 
     /// Zeroes each output with probability `rate` while training (inverted dropout: the kept
@@ -57,11 +62,21 @@ impl Dense {
     }
 
     fn to_config(&self) -> LayerConfig {
-        LayerConfig { units: self.units, activation: self.activation, regularization: self.regularization, dropout: self.dropout }
+        LayerConfig {
+            units: self.units,
+            activation: self.activation,
+            regularization: self.regularization,
+            dropout: self.dropout,
+        }
     }
 
     fn from_config(layer: &LayerConfig) -> Dense {
-        Dense { units: layer.units, activation: layer.activation, dropout: layer.dropout, regularization: layer.regularization }
+        Dense {
+            units: layer.units,
+            activation: layer.activation,
+            dropout: layer.dropout,
+            regularization: layer.regularization,
+        }
     }
 }
 
@@ -103,7 +118,16 @@ pub struct FitOptions {
 
 impl Default for FitOptions {
     fn default() -> Self {
-        FitOptions { epochs: 1, batch_size: 32, validation_split: 0.0, shuffle: true, early_stopping: None, clip_norm: None, verbose: false, seed: 0 }
+        FitOptions {
+            epochs: 1,
+            batch_size: 32,
+            validation_split: 0.0,
+            shuffle: true,
+            early_stopping: None,
+            clip_norm: None,
+            verbose: false,
+            seed: 0,
+        }
     }
 }
 
@@ -130,7 +154,10 @@ pub struct Evaluation {
 impl Evaluation {
     /// The value of `metric`, if it was compiled.
     pub fn metric(&self, metric: Metric) -> Option<f32> {
-        self.metrics.iter().find(|(m, _)| *m == metric).map(|(_, v)| *v)
+        self.metrics
+            .iter()
+            .find(|(m, _)| *m == metric)
+            .map(|(_, v)| *v)
     }
 }
 
@@ -178,7 +205,12 @@ impl Sequential {
     /// An empty model taking `in_dim` input features.
     pub fn new(in_dim: usize) -> Sequential {
         Sequential {
-            config: NetworkConfig { in_dim, layers: Vec::new(), initializer: Initializer::GlorotUniform, seed: 0 },
+            config: NetworkConfig {
+                in_dim,
+                layers: Vec::new(),
+                initializer: Initializer::GlorotUniform,
+                seed: 0,
+            },
             network: None,
             train: TrainConfig::default(),
             metrics: Vec::new(),
@@ -261,7 +293,12 @@ impl Sequential {
     /// [`NnError::Architecture`] for an empty or invalid stack, [`NnError::Incompatible`] for a
     /// loss that cannot follow the output activation, [`NnError::BadHyperparameter`] for bad
     /// optimizer settings. On error an earlier successful compilation stays in force.
-    pub fn compile(&mut self, optimizer: Optimizer, loss: Loss, metrics: &[Metric]) -> Result<(), NnError> {
+    pub fn compile(
+        &mut self,
+        optimizer: Optimizer,
+        loss: Loss,
+        metrics: &[Metric],
+    ) -> Result<(), NnError> {
         let network = match self.network.take() {
             Some(net) if net.config() == &self.config => net,
             _ => Network::new(&self.config)?,
@@ -269,7 +306,9 @@ impl Sequential {
         let train = TrainConfig {
             optimizer,
             loss,
-            learning_rate: self.learning_rate.unwrap_or_else(|| default_learning_rate(optimizer)),
+            learning_rate: self
+                .learning_rate
+                .unwrap_or_else(|| default_learning_rate(optimizer)),
             metric: metrics.first().copied(),
             ..TrainConfig::default()
         };
@@ -307,7 +346,12 @@ impl Sequential {
     /// [`NnError::RowMismatch`], [`NnError::EmptyData`] for data that does not fit;
     /// [`NnError::BadHyperparameter`] for bad options; [`NnError::Diverged`] when the loss
     /// becomes infinite or NaN (the weights keep the last finite step).
-    pub fn fit(&mut self, x: &Array2<f32>, y: &Array2<f32>, options: FitOptions) -> Result<History, NnError> {
+    pub fn fit(
+        &mut self,
+        x: &Array2<f32>,
+        y: &Array2<f32>,
+        options: FitOptions,
+    ) -> Result<History, NnError> {
         self.fit_with_callback(x, y, options, |_| Control::Continue)
     }
 
@@ -379,15 +423,27 @@ impl Sequential {
     /// # Errors
     /// [`NnError::NotCompiled`] before `compile`; the shape errors of [`fit`](Sequential::fit).
     pub fn evaluate(&self, x: &Array2<f32>, y: &Array2<f32>) -> Result<Evaluation, NnError> {
-        let net = self.network.as_ref().filter(|_| self.compiled).ok_or(NnError::NotCompiled)?;
+        let net = self
+            .network
+            .as_ref()
+            .filter(|_| self.compiled)
+            .ok_or(NnError::NotCompiled)?;
         net.check_data(&x.view(), &y.view())?;
         let x = scaled(self.scaler.as_ref(), x.view())?;
-        let loss = net.evaluate_loss(x.view(), y.view(), self.train.loss, self.train.regularization)?;
+        let loss = net.evaluate_loss(
+            x.view(),
+            y.view(),
+            self.train.loss,
+            self.train.regularization,
+        )?;
         let metrics = if self.metrics.is_empty() {
             Vec::new()
         } else {
             let predictions = net.predict(x.view())?;
-            self.metrics.iter().map(|m| (*m, m.compute(predictions.view(), y.view()))).collect()
+            self.metrics
+                .iter()
+                .map(|m| (*m, m.compute(predictions.view(), y.view())))
+                .collect()
         };
         Ok(Evaluation { loss, metrics })
     }
@@ -441,14 +497,14 @@ impl Sequential {
         Ok(model)
     }
 
-    /// The model as JSON text (see [`crate::model_io`]); works in the browser too.
+    /// The model as JSON text (see [`crate::io::model_file`]); works in the browser too.
     pub fn to_json(&self) -> Result<String, NnError> {
-        Ok(model_io::save_json(&self.to_model_file()?))
+        Ok(model_file::save_json(&self.to_model_file()?))
     }
 
     /// Reads a model from JSON text written by [`to_json`](Sequential::to_json) or any nnplay tool.
     pub fn from_json(text: &str) -> Result<Sequential, NnError> {
-        Sequential::from_model_file(&model_io::load_json(text)?)
+        Sequential::from_model_file(&model_file::load_json(text)?)
     }
 
     /// Writes the model to a JSON file.
@@ -462,13 +518,13 @@ impl Sequential {
     /// ```
     #[cfg(not(target_arch = "wasm32"))]
     pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), NnError> {
-        model_io::save(path, &self.to_model_file()?)
+        model_file::save(path, &self.to_model_file()?)
     }
 
     /// Reads a model from a JSON file.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Sequential, NnError> {
-        Sequential::from_model_file(&model_io::load(path)?)
+        Sequential::from_model_file(&model_file::load(path)?)
     }
 }
 
@@ -476,13 +532,19 @@ impl Sequential {
 fn default_learning_rate(optimizer: Optimizer) -> f32 {
     match optimizer {
         Optimizer::Sgd | Optimizer::Momentum { .. } | Optimizer::Nesterov { .. } => 0.01,
-        Optimizer::AdaGrad { .. } | Optimizer::RmsProp { .. } | Optimizer::Adam { .. } | Optimizer::AdamW { .. } => 0.001,
+        Optimizer::AdaGrad { .. }
+        | Optimizer::RmsProp { .. }
+        | Optimizer::Adam { .. }
+        | Optimizer::AdamW { .. } => 0.001,
     }
 }
 
 /// `x` through the scaler, or `x` itself (borrowed) when there is none. The scaler must have
 /// been fitted on as many columns as `x` has (callers have checked `x` against the network).
-fn scaled<'a>(scaler: Option<&Scaler>, x: ArrayView2<'a, f32>) -> Result<CowArray<'a, f32, Ix2>, NnError> {
+fn scaled<'a>(
+    scaler: Option<&Scaler>,
+    x: ArrayView2<'a, f32>,
+) -> Result<CowArray<'a, f32, Ix2>, NnError> {
     match scaler {
         Some(s) if s.n_features() != x.ncols() => Err(NnError::Config(format!(
             "the input scaler was fitted on {} features but the model takes {}",
@@ -496,7 +558,10 @@ fn scaled<'a>(scaler: Option<&Scaler>, x: ArrayView2<'a, f32>) -> Result<CowArra
 
 #[cfg(not(target_arch = "wasm32"))]
 fn print_epoch(record: &EpochRecord, total: usize, metric: &str) {
-    let mut line = format!("Epoch {}/{} - loss: {:.4}", record.epoch, total, record.train_loss);
+    let mut line = format!(
+        "Epoch {}/{} - loss: {:.4}",
+        record.epoch, total, record.train_loss
+    );
     if let Some(m) = record.train_metric {
         line.push_str(&format!(" - {metric}: {m:.4}"));
     }

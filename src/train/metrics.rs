@@ -40,12 +40,14 @@ impl fmt::Display for Metric {
 }
 
 impl FromStr for Metric {
-    type Err = crate::NnError;
+    type Err = crate::error::NnError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
             "accuracy" | "acc" => Ok(Metric::Accuracy),
             "r2" | "r²" => Ok(Metric::R2),
-            other => Err(crate::NnError::Config(format!("unknown metric '{other}' (expected accuracy or r2)"))),
+            other => Err(crate::error::NnError::Config(format!(
+                "unknown metric '{other}' (expected accuracy or r2)"
+            ))),
         }
     }
 }
@@ -95,7 +97,11 @@ pub fn r2_score(predictions: ArrayView2<f32>, targets: ArrayView2<f32>) -> f32 {
         let p = predictions.column(c);
         let mean = y.iter().map(|&v| v as f64).sum::<f64>() / y.len() as f64;
         let ss_tot: f64 = y.iter().map(|&v| (v as f64 - mean).powi(2)).sum();
-        let ss_res: f64 = y.iter().zip(p.iter()).map(|(&v, &q)| (v as f64 - q as f64).powi(2)).sum();
+        let ss_res: f64 = y
+            .iter()
+            .zip(p.iter())
+            .map(|(&v, &q)| (v as f64 - q as f64).powi(2))
+            .sum();
         total += if ss_tot == 0.0 {
             if ss_res == 0.0 { 1.0 } else { 0.0 }
         } else {
@@ -106,7 +112,11 @@ pub fn r2_score(predictions: ArrayView2<f32>, targets: ArrayView2<f32>) -> f32 {
 }
 
 /// `counts[true_class][predicted_class]` for `classes` classes.
-pub fn confusion_matrix(predictions: ArrayView2<f32>, targets: ArrayView2<f32>, classes: usize) -> Vec<Vec<usize>> {
+pub fn confusion_matrix(
+    predictions: ArrayView2<f32>,
+    targets: ArrayView2<f32>,
+    classes: usize,
+) -> Vec<Vec<usize>> {
     let mut counts = vec![vec![0; classes]; classes];
     for (p, t) in predictions.rows().into_iter().zip(targets.rows()) {
         let (pc, tc) = (row_class(&p), row_class(&t));

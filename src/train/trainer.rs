@@ -3,13 +3,13 @@
 //! a few batches at a time ([`Trainer::train_steps`]); the CLI and the Keras API call [`Trainer::fit`].
 
 use crate::error::NnError;
-use crate::init::{NnRng, rng_from_seed};
-use crate::loss::Loss;
-use crate::metrics::Metric;
-use crate::network::{Network, Workspace};
-use crate::optim::{LrSchedule, Optimizer, OptimizerState, all_finite, clip_by_norm};
-use crate::regularization::Regularization;
-use crate::shuffle::shuffle;
+use crate::kernels::shuffle::shuffle;
+use crate::nn::init::{NnRng, rng_from_seed};
+use crate::nn::loss::Loss;
+use crate::nn::network::{Network, Workspace};
+use crate::nn::regularization::Regularization;
+use crate::train::metrics::Metric;
+use crate::train::optim::{LrSchedule, Optimizer, OptimizerState, all_finite, clip_by_norm};
 use ndarray::{Array2, ArrayView2, s};
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +21,7 @@ pub struct EarlyStopping {
     pub min_delta: f32,
 }
 
-/// Everything about how a network is trained (not what it is: that is [`crate::network::NetworkConfig`]).
+/// Everything about how a network is trained (not what it is: that is [`crate::nn::network::NetworkConfig`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TrainConfig {
@@ -74,7 +74,11 @@ impl TrainConfig {
         self.schedule.validate()?;
         self.regularization.validate()?;
         if self.batch_size == 0 {
-            return Err(NnError::BadHyperparameter { name: "batch size", value: 0.0, requirement: "at least 1" });
+            return Err(NnError::BadHyperparameter {
+                name: "batch size",
+                value: 0.0,
+                requirement: "at least 1",
+            });
         }
         if let Some(c) = self.clip_norm {
             NnError::positive("clip norm", c)?;
@@ -83,7 +87,8 @@ impl TrainConfig {
         if let Some(es) = self.early_stopping {
             NnError::non_negative("early stopping min_delta", es.min_delta)?;
         }
-        self.loss.check_output(net.output_activation(), net.out_dim())
+        self.loss
+            .check_output(net.output_activation(), net.out_dim())
     }
 }
 
@@ -214,7 +219,9 @@ impl Trainer {
     }
     /// The learning rate the schedule gives for the current epoch.
     pub fn learning_rate(&self) -> f32 {
-        self.config.schedule.rate(self.config.learning_rate, self.epoch)
+        self.config
+            .schedule
+            .rate(self.config.learning_rate, self.epoch)
     }
     /// The optimizer's running state (moments and step count).
     pub fn optimizer_state(&self) -> &OptimizerState {
@@ -233,9 +240,17 @@ impl Trainer {
 
     /// One optimizer step on a batch of `rows` samples (row-major `x`, `y`). Returns the batch
     /// loss. On a non-finite loss or gradient the parameters are left untouched.
-    pub fn train_batch(&mut self, net: &mut Network, x: &[f32], y: &[f32], rows: usize) -> Result<f32, NnError> {
+    pub fn train_batch(
+        &mut self,
+        net: &mut Network,
+        x: &[f32],
+        y: &[f32],
+        rows: usize,
+    ) -> Result<f32, NnError> {
         let (loss, regularization) = (self.config.loss, self.config.regularization);
-        self.step_with(net, |net, ws, grads, rng| net.loss_and_gradient(x, y, rows, loss, regularization, ws, grads, rng))
+        self.step_with(net, |net, ws, grads, rng| {
+            net.loss_and_gradient(x, y, rows, loss, regularization, ws, grads, rng)
+        })
     }
 
     /// One optimizer step with the gradient `gradient` computes (the loss is its result).
@@ -266,7 +281,13 @@ impl Trainer {
         let lr = self.learning_rate();
         // SGD writes its step to a second buffer, which also checks the gradient (see
         // `optim::sgd_into`): a separate pass over the gradient cost 3–4 % of a 7→[8×6]→1 step.
-        let finite = match self.config.optimizer.step_into(lr, net.params(), &self.grads, &mut self.next_params, &mut self.state) {
+        let finite = match self.config.optimizer.step_into(
+            lr,
+            net.params(),
+            &self.grads,
+            &mut self.next_params,
+            &mut self.state,
+        ) {
             Some(finite) => {
                 if finite {
                     net.swap_params(&mut self.next_params);
@@ -278,7 +299,12 @@ impl Trainer {
                 if !clipped && !all_finite(&self.grads) {
                     return Err(self.diverged("the gradient is not finite".into()));
                 }
-                self.config.optimizer.step_checked(lr, net.params_mut(), &self.grads, &mut self.state)
+                self.config.optimizer.step_checked(
+                    lr,
+                    net.params_mut(),
+                    &self.grads,
+                    &mut self.state,
+                )
             }
         };
         if !finite && !all_finite(&self.grads) {
@@ -292,17 +318,31 @@ impl Trainer {
     }
 
     fn diverged(&self, what: String) -> NnError {
-        NnError::Diverged { epoch: self.epoch + 1, step: self.steps + 1, what }
+        NnError::Diverged {
+            epoch: self.epoch + 1,
+            step: self.steps + 1,
+            what,
+        }
     }
 
     /// Runs `batches` mini-batch steps, continuing through the data where the last call stopped
     /// and reshuffling at each epoch boundary. `x`, `y` must be standard-layout and checked.
-    pub fn train_steps(&mut self, net: &mut Network, x: ArrayView2<f32>, y: ArrayView2<f32>, batches: usize) -> Result<StepSummary, NnError> {
+    pub fn train_steps(
+        &mut self,
+        net: &mut Network,
+        x: ArrayView2<f32>,
+        y: ArrayView2<f32>,
+        batches: usize,
+    ) -> Result<StepSummary, NnError> {
         net.check_data(&x, &y)?;
         let n = x.nrows();
         let d_out = y.ncols();
-        let xs = x.as_slice().ok_or_else(|| NnError::Config("inputs must be in standard (row-major) layout".into()))?;
-        let ys = y.as_slice().ok_or_else(|| NnError::Config("targets must be in standard (row-major) layout".into()))?;
+        let xs = x.as_slice().ok_or_else(|| {
+            NnError::Config("inputs must be in standard (row-major) layout".into())
+        })?;
+        let ys = y.as_slice().ok_or_else(|| {
+            NnError::Config("targets must be in standard (row-major) layout".into())
+        })?;
         if self.order.len() != n {
             self.order = (0..n).collect();
             self.cursor = 0;
@@ -315,7 +355,10 @@ impl Trainer {
         let mut epochs_completed = 0;
         for _ in 0..batches {
             let rows = bs.min(n - self.cursor);
-            let (mut yb, order) = (std::mem::take(&mut self.yb), std::mem::take(&mut self.order));
+            let (mut yb, order) = (
+                std::mem::take(&mut self.yb),
+                std::mem::take(&mut self.order),
+            );
             let pick = &order[self.cursor..self.cursor + rows];
             yb.clear();
             // Value by value: a slice copy per row is a memcpy call each. One target per row (a
@@ -324,12 +367,17 @@ impl Trainer {
             if d_out == 1 {
                 yb.extend(pick.iter().map(|&i| ys[i]));
             } else {
-                yb.extend(pick.iter().flat_map(|&i| ys[i * d_out..(i + 1) * d_out].iter().copied()));
+                yb.extend(
+                    pick.iter()
+                        .flat_map(|&i| ys[i * d_out..(i + 1) * d_out].iter().copied()),
+                );
             }
             let next = (self.cursor + rows).min(n);
             prefetch_rows(xs, &order[next..(next + bs).min(n)], x.ncols());
             let (loss, regularization) = (self.config.loss, self.config.regularization);
-            let result = self.step_with(net, |net, ws, grads, rng| net.loss_and_gradient_picked(xs, pick, &yb, loss, regularization, ws, grads, rng));
+            let result = self.step_with(net, |net, ws, grads, rng| {
+                net.loss_and_gradient_picked(xs, pick, &yb, loss, regularization, ws, grads, rng)
+            });
             (self.yb, self.order) = (yb, order);
             let loss = result?;
             sum += loss as f64;
@@ -345,11 +393,19 @@ impl Trainer {
                 }
             }
         }
-        Ok(StepSummary { mean_loss: (sum / batches.max(1) as f64) as f32, epochs_completed })
+        Ok(StepSummary {
+            mean_loss: (sum / batches.max(1) as f64) as f32,
+            epochs_completed,
+        })
     }
 
     /// Runs the remaining batches of the current epoch; returns the epoch's mean batch loss.
-    pub fn train_epoch(&mut self, net: &mut Network, x: ArrayView2<f32>, y: ArrayView2<f32>) -> Result<f32, NnError> {
+    pub fn train_epoch(
+        &mut self,
+        net: &mut Network,
+        x: ArrayView2<f32>,
+        y: ArrayView2<f32>,
+    ) -> Result<f32, NnError> {
         let n = x.nrows().max(1);
         let bs = self.config.batch_size.min(n);
         let start_epoch = self.epoch;
@@ -358,7 +414,11 @@ impl Trainer {
             self.epoch_batches = 0;
         }
         while self.epoch == start_epoch {
-            let remaining = if self.order.len() == n { n - self.cursor } else { n };
+            let remaining = if self.order.len() == n {
+                n - self.cursor
+            } else {
+                n
+            };
             self.train_steps(net, x, y, remaining.div_ceil(bs).max(1))?;
         }
         let mean = (self.epoch_loss_sum / self.epoch_batches.max(1) as f64) as f32;
@@ -395,18 +455,34 @@ impl Trainer {
             let learning_rate = self.learning_rate();
             let train_loss = self.train_epoch(net, x_train, y_train)?;
             let metric = self.config.metric;
-            let score = |xv: ArrayView2<f32>, yv: ArrayView2<f32>| -> Result<Option<f32>, NnError> {
-                match metric {
-                    Some(m) => Ok(Some(m.compute(net.predict(xv)?.view(), yv))),
-                    None => Ok(None),
-                }
-            };
+            let score =
+                |xv: ArrayView2<f32>, yv: ArrayView2<f32>| -> Result<Option<f32>, NnError> {
+                    match metric {
+                        Some(m) => Ok(Some(m.compute(net.predict(xv)?.view(), yv))),
+                        None => Ok(None),
+                    }
+                };
             let (val_loss, val_metric) = if n_val > 0 {
-                (Some(net.evaluate_loss(x_val, y_val, self.config.loss, self.config.regularization)?), score(x_val, y_val)?)
+                (
+                    Some(net.evaluate_loss(
+                        x_val,
+                        y_val,
+                        self.config.loss,
+                        self.config.regularization,
+                    )?),
+                    score(x_val, y_val)?,
+                )
             } else {
                 (None, None)
             };
-            let record = EpochRecord { epoch: self.epoch, train_loss, val_loss, train_metric: score(x_train, y_train)?, val_metric, learning_rate };
+            let record = EpochRecord {
+                epoch: self.epoch,
+                train_loss,
+                val_loss,
+                train_metric: score(x_train, y_train)?,
+                val_metric,
+                learning_rate,
+            };
             let control = callback(&record);
             let monitored = record.val_loss.unwrap_or(record.train_loss);
             epochs.push(record);
@@ -432,18 +508,29 @@ impl Trainer {
 }
 
 /// Convenience: trains `net` on owned arrays with `config`, no callback.
-pub fn fit(net: &mut Network, x: &Array2<f32>, y: &Array2<f32>, config: TrainConfig) -> Result<History, NnError> {
+pub fn fit(
+    net: &mut Network,
+    x: &Array2<f32>,
+    y: &Array2<f32>,
+    config: TrainConfig,
+) -> Result<History, NnError> {
     Trainer::new(config, net)?.fit(net, x.view(), y.view(), |_| Control::Continue)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activation::Activation;
-    use crate::network::{LayerConfig, NetworkConfig};
+    use crate::nn::activation::Activation;
+    use crate::nn::network::{LayerConfig, NetworkConfig};
 
     fn net() -> Network {
-        Network::new(&NetworkConfig::new(2, &[4, 3], Activation::Tanh, LayerConfig::new(1, Activation::Linear))).unwrap()
+        Network::new(&NetworkConfig::new(
+            2,
+            &[4, 3],
+            Activation::Tanh,
+            LayerConfig::new(1, Activation::Linear),
+        ))
+        .unwrap()
     }
 
     /// A step applies p − lr·g exactly; one that would overflow a weight is refused with the
@@ -453,10 +540,18 @@ mod tests {
         let (x, y) = ([0.5f32, -1.0, 2.0, 0.25, -0.75, 1.5], [0.3f32, -0.2, 0.9]);
         let mut net = net();
         let before = net.params().to_vec();
-        let config = TrainConfig { optimizer: Optimizer::Sgd, learning_rate: 0.05, ..TrainConfig::default() };
+        let config = TrainConfig {
+            optimizer: Optimizer::Sgd,
+            learning_rate: 0.05,
+            ..TrainConfig::default()
+        };
         let mut trainer = Trainer::new(config.clone(), &net).unwrap();
         trainer.train_batch(&mut net, &x, &y, 3).unwrap();
-        let want: Vec<f32> = before.iter().zip(trainer.last_gradient()).map(|(p, g)| p - 0.05 * g).collect();
+        let want: Vec<f32> = before
+            .iter()
+            .zip(trainer.last_gradient())
+            .map(|(p, g)| p - 0.05 * g)
+            .collect();
         assert_eq!(net.params(), &want[..]);
         assert_eq!(trainer.steps(), 1);
 
@@ -464,11 +559,28 @@ mod tests {
             let mut net = net.clone();
             let before = net.params().to_vec();
             // Targets far off make a gradient of tens, which a learning rate of 10^37 overflows.
-            let mut trainer = Trainer::new(TrainConfig { optimizer, learning_rate: 1.0e37, ..config.clone() }, &net).unwrap();
-            let err = trainer.train_batch(&mut net, &x, &[300.0, -200.0, 900.0], 3).unwrap_err();
-            assert!(err.to_string().contains("a weight overflowed"), "{optimizer}: {err}");
+            let mut trainer = Trainer::new(
+                TrainConfig {
+                    optimizer,
+                    learning_rate: 1.0e37,
+                    ..config.clone()
+                },
+                &net,
+            )
+            .unwrap();
+            let err = trainer
+                .train_batch(&mut net, &x, &[300.0, -200.0, 900.0], 3)
+                .unwrap_err();
+            assert!(
+                err.to_string().contains("a weight overflowed"),
+                "{optimizer}: {err}"
+            );
             if matches!(optimizer, Optimizer::Sgd) {
-                assert_eq!(net.params(), &before[..], "SGD's refused step must not touch the parameters");
+                assert_eq!(
+                    net.params(),
+                    &before[..],
+                    "SGD's refused step must not touch the parameters"
+                );
             }
         }
     }

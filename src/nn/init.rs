@@ -58,18 +58,25 @@ impl Initializer {
             Initializer::HeUniform,
             Initializer::HeNormal,
             Initializer::LecunNormal,
-            Initializer::Uniform { low: -0.5, high: 0.5 },
+            Initializer::Uniform {
+                low: -0.5,
+                high: 0.5,
+            },
             Initializer::Normal { std: 0.1 },
             Initializer::Zeros,
         ]
     }
 
-    pub(crate) fn validate(&self) -> Result<(), crate::NnError> {
+    pub(crate) fn validate(&self) -> Result<(), crate::error::NnError> {
         match *self {
-            Initializer::Uniform { low, high } if !(low.is_finite() && high.is_finite() && low < high) => {
-                Err(crate::NnError::Config(format!("uniform initializer needs finite low < high, got ({low}, {high})")))
+            Initializer::Uniform { low, high }
+                if !(low.is_finite() && high.is_finite() && low < high) =>
+            {
+                Err(crate::error::NnError::Config(format!(
+                    "uniform initializer needs finite low < high, got ({low}, {high})"
+                )))
             }
-            Initializer::Normal { std } => crate::NnError::positive("initializer std", std),
+            Initializer::Normal { std } => crate::error::NnError::positive("initializer std", std),
             _ => Ok(()),
         }
     }
@@ -78,7 +85,9 @@ impl Initializer {
     pub fn sample(&self, fan_in: usize, fan_out: usize, rng: &mut NnRng) -> Vec<f32> {
         let n = fan_in * fan_out;
         let (fi, fo) = (fan_in.max(1) as f32, fan_out.max(1) as f32);
-        let uniform = |limit: f32, rng: &mut NnRng| -> Vec<f32> { (0..n).map(|_| rng.random_range(-limit..=limit)).collect() };
+        let uniform = |limit: f32, rng: &mut NnRng| -> Vec<f32> {
+            (0..n).map(|_| rng.random_range(-limit..=limit)).collect()
+        };
         let normal = |std: f32, rng: &mut NnRng| -> Vec<f32> {
             let dist = Normal::new(0.0f32, std).expect("std is finite and positive");
             (0..n).map(|_| dist.sample(rng)).collect()
@@ -115,18 +124,21 @@ impl fmt::Display for Initializer {
 }
 
 impl FromStr for Initializer {
-    type Err = crate::NnError;
+    type Err = crate::error::NnError;
 
     /// Parses the tokens of `Display`: `he_normal`, `uniform(-0.5,0.5)`, `normal(0.1)`…
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim().to_ascii_lowercase();
-        let bad = || crate::NnError::Config(format!(
-            "unknown initializer '{s}' (expected glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_normal, uniform(low,high), normal(std) or zeros)"
-        ));
+        let bad = || {
+            crate::error::NnError::Config(format!(
+                "unknown initializer '{s}' (expected glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_normal, uniform(low,high), normal(std) or zeros)"
+            ))
+        };
         let (name, args) = match s.split_once('(') {
             Some((name, rest)) => {
                 let inner = rest.strip_suffix(')').ok_or_else(bad)?;
-                let args: Result<Vec<f32>, _> = inner.split(',').map(|v| v.trim().parse::<f32>()).collect();
+                let args: Result<Vec<f32>, _> =
+                    inner.split(',').map(|v| v.trim().parse::<f32>()).collect();
                 (name.to_string(), args.map_err(|_| bad())?)
             }
             None => (s.clone(), Vec::new()),
@@ -137,8 +149,14 @@ impl FromStr for Initializer {
             ("he_uniform" | "kaiming_uniform", []) => Initializer::HeUniform,
             ("he_normal" | "kaiming_normal", []) => Initializer::HeNormal,
             ("lecun_normal", []) => Initializer::LecunNormal,
-            ("uniform", []) => Initializer::Uniform { low: -0.5, high: 0.5 },
-            ("uniform", [low, high]) => Initializer::Uniform { low: *low, high: *high },
+            ("uniform", []) => Initializer::Uniform {
+                low: -0.5,
+                high: 0.5,
+            },
+            ("uniform", [low, high]) => Initializer::Uniform {
+                low: *low,
+                high: *high,
+            },
             ("normal", []) => Initializer::Normal { std: 0.1 },
             ("normal", [std]) => Initializer::Normal { std: *std },
             ("zeros" | "zero", []) => Initializer::Zeros,

@@ -70,9 +70,15 @@ impl Activation {
     pub fn all() -> [Activation; 12] {
         [
             Activation::Linear,
-            Activation::Step { gradient: StepGradient::Perceptron },
-            Activation::Step { gradient: StepGradient::StraightThrough },
-            Activation::Step { gradient: StepGradient::Exact },
+            Activation::Step {
+                gradient: StepGradient::Perceptron,
+            },
+            Activation::Step {
+                gradient: StepGradient::StraightThrough,
+            },
+            Activation::Step {
+                gradient: StepGradient::Exact,
+            },
             Activation::Sigmoid,
             Activation::Tanh,
             Activation::Relu,
@@ -88,14 +94,26 @@ impl Activation {
     pub fn description(&self) -> &'static str {
         match self {
             Activation::Linear => "No squashing: the neuron outputs its weighted sum as is.",
-            Activation::Step { .. } => "Fires 1 when the weighted sum is positive, 0 otherwise: the original perceptron.",
-            Activation::Sigmoid => "Squashes any number into (0, 1); saturates, so gradients vanish at the ends.",
+            Activation::Step { .. } => {
+                "Fires 1 when the weighted sum is positive, 0 otherwise: the original perceptron."
+            }
+            Activation::Sigmoid => {
+                "Squashes any number into (0, 1); saturates, so gradients vanish at the ends."
+            }
             Activation::Tanh => "Squashes into (−1, 1), centred on zero; the playground classic.",
-            Activation::Relu => "Passes positive sums, zeroes negative ones; fast and the modern default.",
-            Activation::LeakyRelu { .. } => "Like ReLU but lets a small slope through for negative sums, so neurons never die.",
-            Activation::Elu { .. } => "Like ReLU for positive sums, a smooth curve towards −α for negative ones.",
+            Activation::Relu => {
+                "Passes positive sums, zeroes negative ones; fast and the modern default."
+            }
+            Activation::LeakyRelu { .. } => {
+                "Like ReLU but lets a small slope through for negative sums, so neurons never die."
+            }
+            Activation::Elu { .. } => {
+                "Like ReLU for positive sums, a smooth curve towards −α for negative ones."
+            }
             Activation::Softplus => "A smooth version of ReLU: ln(1 + e^z).",
-            Activation::Gelu => "Weights the sum by the chance a normal variable is below it; used in transformers.",
+            Activation::Gelu => {
+                "Weights the sum by the chance a normal variable is below it; used in transformers."
+            }
             Activation::Softmax => "Turns the output layer into class probabilities that sum to 1.",
         }
     }
@@ -105,12 +123,18 @@ impl Activation {
         matches!(self, Activation::Softmax)
     }
 
-    pub(crate) fn validate(&self) -> Result<(), crate::NnError> {
+    pub(crate) fn validate(&self) -> Result<(), crate::error::NnError> {
         match *self {
-            Activation::LeakyRelu { slope } if !(slope.is_finite() && (0.0..1.0).contains(&slope)) => {
-                Err(crate::NnError::BadHyperparameter { name: "leaky ReLU slope", value: slope as f64, requirement: "in [0, 1)" })
+            Activation::LeakyRelu { slope }
+                if !(slope.is_finite() && (0.0..1.0).contains(&slope)) =>
+            {
+                Err(crate::error::NnError::BadHyperparameter {
+                    name: "leaky ReLU slope",
+                    value: slope as f64,
+                    requirement: "in [0, 1)",
+                })
             }
-            Activation::Elu { alpha } => crate::NnError::positive("ELU alpha", alpha),
+            Activation::Elu { alpha } => crate::error::NnError::positive("ELU alpha", alpha),
             _ => Ok(()),
         }
     }
@@ -121,14 +145,22 @@ impl Activation {
         match *self {
             Activation::Linear => a.copy_from_slice(z),
             Activation::Step { .. } => map(z, a, |v| if v > 0.0 { 1.0 } else { 0.0 }),
-            Activation::Sigmoid => map(z, a, crate::fastmath::sigmoid),
-            Activation::Tanh if z.len() >= crate::fastmath::HELD_FIT_RUN => tanh_run(z, a, crate::simd::held(crate::fastmath::TANH_FIT)),
-            Activation::Tanh => tanh_run(z, a, crate::fastmath::TANH_FIT),
+            Activation::Sigmoid => map(z, a, crate::kernels::fastmath::sigmoid),
+            Activation::Tanh if z.len() >= crate::kernels::fastmath::HELD_FIT_RUN => tanh_run(
+                z,
+                a,
+                crate::kernels::simd::held(crate::kernels::fastmath::TANH_FIT),
+            ),
+            Activation::Tanh => tanh_run(z, a, crate::kernels::fastmath::TANH_FIT),
             Activation::Relu => map(z, a, |v| v.max(0.0)),
             Activation::LeakyRelu { slope } => map(z, a, |v| if v > 0.0 { v } else { slope * v }),
-            Activation::Elu { alpha } => map(z, a, |v| if v > 0.0 { v } else { alpha * v.exp_m1() }),
+            Activation::Elu { alpha } => {
+                map(z, a, |v| if v > 0.0 { v } else { alpha * v.exp_m1() })
+            }
             Activation::Softplus => map(z, a, softplus),
-            Activation::Gelu => map(z, a, |v| 0.5 * v * (1.0 + libm::erff(v * std::f32::consts::FRAC_1_SQRT_2))),
+            Activation::Gelu => map(z, a, |v| {
+                0.5 * v * (1.0 + libm::erff(v * std::f32::consts::FRAC_1_SQRT_2))
+            }),
             Activation::Softmax => {
                 for (zr, ar) in z.chunks_exact(cols).zip(a.chunks_exact_mut(cols)) {
                     softmax_row(zr, ar);
@@ -144,14 +176,26 @@ impl Activation {
             Activation::Step { gradient } => match gradient {
                 StepGradient::Perceptron => grad_z.copy_from_slice(grad_a),
                 StepGradient::StraightThrough => {
-                    zip3(z, grad_a, grad_z, |zv, g| if zv.abs() <= 1.0 { g } else { 0.0 })
+                    zip3(
+                        z,
+                        grad_a,
+                        grad_z,
+                        |zv, g| if zv.abs() <= 1.0 { g } else { 0.0 },
+                    )
                 }
                 StepGradient::Exact => grad_z.fill(0.0),
             },
             Activation::Sigmoid => zip3(a, grad_a, grad_z, |av, g| g * av * (1.0 - av)),
             Activation::Tanh => zip3(a, grad_a, grad_z, |av, g| g * (1.0 - av * av)),
             Activation::Relu => zip3(z, grad_a, grad_z, |zv, g| if zv > 0.0 { g } else { 0.0 }),
-            Activation::LeakyRelu { slope } => zip3(z, grad_a, grad_z, |zv, g| if zv > 0.0 { g } else { slope * g }),
+            Activation::LeakyRelu { slope } => {
+                zip3(
+                    z,
+                    grad_a,
+                    grad_z,
+                    |zv, g| if zv > 0.0 { g } else { slope * g },
+                )
+            }
             Activation::Elu { alpha } => {
                 for ((gz, &zv), (&av, &g)) in grad_z.iter_mut().zip(z).zip(a.iter().zip(grad_a)) {
                     *gz = if zv > 0.0 { g } else { g * (av + alpha) };
@@ -160,7 +204,11 @@ impl Activation {
             Activation::Softplus => zip3(z, grad_a, grad_z, |zv, g| g * sigmoid(zv)),
             Activation::Gelu => zip3(z, grad_a, grad_z, |zv, g| g * gelu_derivative(zv)),
             Activation::Softmax => {
-                for ((ar, gr), gzr) in a.chunks_exact(cols).zip(grad_a.chunks_exact(cols)).zip(grad_z.chunks_exact_mut(cols)) {
+                for ((ar, gr), gzr) in a
+                    .chunks_exact(cols)
+                    .zip(grad_a.chunks_exact(cols))
+                    .zip(grad_z.chunks_exact_mut(cols))
+                {
                     let dot: f32 = ar.iter().zip(gr).map(|(p, g)| p * g).sum();
                     for ((gz, &p), &g) in gzr.iter_mut().zip(ar).zip(gr) {
                         *gz = p * (g - dot);
@@ -173,7 +221,11 @@ impl Activation {
     /// Applies f to one value (softmax excepted: it needs the whole row). Used for plots.
     pub fn apply_scalar(&self, z: f32) -> f32 {
         let mut out = [0.0];
-        let act = if self.is_row_wise() { Activation::Linear } else { *self };
+        let act = if self.is_row_wise() {
+            Activation::Linear
+        } else {
+            *self
+        };
         act.forward(&[z], &mut out, 1);
         out[0]
     }
@@ -183,9 +235,15 @@ impl fmt::Display for Activation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Activation::Linear => f.write_str("linear"),
-            Activation::Step { gradient: StepGradient::Perceptron } => f.write_str("step"),
-            Activation::Step { gradient: StepGradient::StraightThrough } => f.write_str("step_ste"),
-            Activation::Step { gradient: StepGradient::Exact } => f.write_str("step_exact"),
+            Activation::Step {
+                gradient: StepGradient::Perceptron,
+            } => f.write_str("step"),
+            Activation::Step {
+                gradient: StepGradient::StraightThrough,
+            } => f.write_str("step_ste"),
+            Activation::Step {
+                gradient: StepGradient::Exact,
+            } => f.write_str("step_exact"),
             Activation::Sigmoid => f.write_str("sigmoid"),
             Activation::Tanh => f.write_str("tanh"),
             Activation::Relu => f.write_str("relu"),
@@ -199,34 +257,50 @@ impl fmt::Display for Activation {
 }
 
 impl FromStr for Activation {
-    type Err = crate::NnError;
+    type Err = crate::error::NnError;
 
     /// Parses the tokens of [`Display`](fmt::Display): `relu`, `leaky_relu`, `leaky_relu(0.2)`, `elu(0.5)`, `step_ste`…
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim().to_ascii_lowercase();
         let (name, arg) = match s.split_once('(') {
             Some((name, rest)) => {
-                let inner = rest.strip_suffix(')').ok_or_else(|| crate::NnError::Config(format!("missing ')' in activation '{s}'")))?;
-                let value: f32 = inner.trim().parse().map_err(|_| crate::NnError::Config(format!("'{inner}' is not a number in activation '{s}'")))?;
+                let inner = rest.strip_suffix(')').ok_or_else(|| {
+                    crate::error::NnError::Config(format!("missing ')' in activation '{s}'"))
+                })?;
+                let value: f32 = inner.trim().parse().map_err(|_| {
+                    crate::error::NnError::Config(format!(
+                        "'{inner}' is not a number in activation '{s}'"
+                    ))
+                })?;
                 (name.trim().to_string(), Some(value))
             }
             None => (s.clone(), None),
         };
         let act = match name.as_str() {
             "linear" | "identity" => Activation::Linear,
-            "step" | "heaviside" => Activation::Step { gradient: StepGradient::Perceptron },
-            "step_ste" => Activation::Step { gradient: StepGradient::StraightThrough },
-            "step_exact" => Activation::Step { gradient: StepGradient::Exact },
+            "step" | "heaviside" => Activation::Step {
+                gradient: StepGradient::Perceptron,
+            },
+            "step_ste" => Activation::Step {
+                gradient: StepGradient::StraightThrough,
+            },
+            "step_exact" => Activation::Step {
+                gradient: StepGradient::Exact,
+            },
             "sigmoid" | "logistic" => Activation::Sigmoid,
             "tanh" => Activation::Tanh,
             "relu" => Activation::Relu,
-            "leaky_relu" | "leakyrelu" => Activation::LeakyRelu { slope: arg.unwrap_or(0.01) },
-            "elu" => Activation::Elu { alpha: arg.unwrap_or(1.0) },
+            "leaky_relu" | "leakyrelu" => Activation::LeakyRelu {
+                slope: arg.unwrap_or(0.01),
+            },
+            "elu" => Activation::Elu {
+                alpha: arg.unwrap_or(1.0),
+            },
             "softplus" => Activation::Softplus,
             "gelu" => Activation::Gelu,
             "softmax" => Activation::Softmax,
             _ => {
-                return Err(crate::NnError::Config(format!(
+                return Err(crate::error::NnError::Config(format!(
                     "unknown activation '{s}' (expected one of linear, step, step_ste, step_exact, sigmoid, tanh, relu, leaky_relu(slope), elu(alpha), softplus, gelu, softmax)"
                 )));
             }
@@ -247,8 +321,8 @@ fn map(z: &[f32], a: &mut [f32], f: impl Fn(f32) -> f32) {
 /// every value takes the same arithmetic (a neuron's map shows exactly what training computes).
 #[inline(always)]
 fn tanh_run(z: &[f32], a: &mut [f32], fit: [f32; 12]) {
-    use crate::fastmath::{TanhLanes, tanh4};
-    use crate::simd::F4;
+    use crate::kernels::fastmath::{TanhLanes, tanh4};
+    use crate::kernels::simd::F4;
     let fit = TanhLanes::new(fit);
     let mut zs = z.chunks_exact(4);
     let mut outs = a.chunks_exact_mut(4);

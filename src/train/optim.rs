@@ -2,7 +2,7 @@
 //! the update rule; its running state (moments, step count) lives beside the parameters in an
 //! [`OptimizerState`], and one step updates the network's flat parameter vector in place.
 
-use crate::simd::F4;
+use crate::kernels::simd::F4;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -35,7 +35,12 @@ pub enum Optimizer {
     /// Adam with bias correction. PyTorch: β1 = 0.9, β2 = 0.999, ε = 1e-8.
     Adam { beta1: f32, beta2: f32, eps: f32 },
     /// Adam with decoupled weight decay p ← p − lr·λ·p on every parameter. PyTorch: λ = 0.01.
-    AdamW { beta1: f32, beta2: f32, eps: f32, weight_decay: f32 },
+    AdamW {
+        beta1: f32,
+        beta2: f32,
+        eps: f32,
+        weight_decay: f32,
+    },
 }
 
 impl Default for Optimizer {
@@ -53,21 +58,44 @@ impl Optimizer {
         Optimizer::Nesterov { momentum: 0.9 }
     }
     pub fn adagrad() -> Self {
-        Optimizer::AdaGrad { eps: 1e-10, initial_accumulator: 0.0 }
+        Optimizer::AdaGrad {
+            eps: 1e-10,
+            initial_accumulator: 0.0,
+        }
     }
     pub fn rmsprop() -> Self {
-        Optimizer::RmsProp { alpha: 0.99, eps: 1e-8 }
+        Optimizer::RmsProp {
+            alpha: 0.99,
+            eps: 1e-8,
+        }
     }
     pub fn adam() -> Self {
-        Optimizer::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 }
+        Optimizer::Adam {
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+        }
     }
     pub fn adamw() -> Self {
-        Optimizer::AdamW { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }
+        Optimizer::AdamW {
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.01,
+        }
     }
 
     /// Every optimizer once, with default hyperparameters.
     pub fn all() -> [Optimizer; 7] {
-        [Optimizer::Sgd, Optimizer::momentum(), Optimizer::nesterov(), Optimizer::adagrad(), Optimizer::rmsprop(), Optimizer::adam(), Optimizer::adamw()]
+        [
+            Optimizer::Sgd,
+            Optimizer::momentum(),
+            Optimizer::nesterov(),
+            Optimizer::adagrad(),
+            Optimizer::rmsprop(),
+            Optimizer::adam(),
+            Optimizer::adamw(),
+        ]
     }
 
     /// The token used in URLs and on the command line.
@@ -87,22 +115,35 @@ impl Optimizer {
     pub fn description(&self) -> &'static str {
         match self {
             Optimizer::Sgd => "Step straight down the gradient, scaled by the learning rate.",
-            Optimizer::Momentum { .. } => "A heavy ball: keeps rolling in the direction it was going.",
+            Optimizer::Momentum { .. } => {
+                "A heavy ball: keeps rolling in the direction it was going."
+            }
             Optimizer::Nesterov { .. } => "Momentum that looks ahead before it corrects.",
-            Optimizer::AdaGrad { .. } => "Each weight gets its own step size, shrinking as its gradients add up.",
-            Optimizer::RmsProp { .. } => "Divides each step by a running average of recent gradient sizes.",
-            Optimizer::Adam { .. } => "Momentum plus RMSProp, with bias correction: the usual default.",
+            Optimizer::AdaGrad { .. } => {
+                "Each weight gets its own step size, shrinking as its gradients add up."
+            }
+            Optimizer::RmsProp { .. } => {
+                "Divides each step by a running average of recent gradient sizes."
+            }
+            Optimizer::Adam { .. } => {
+                "Momentum plus RMSProp, with bias correction: the usual default."
+            }
             Optimizer::AdamW { .. } => "Adam with weight decay applied directly to the weights.",
         }
     }
 
     /// Rejects NaN, ∞ and out-of-range hyperparameters.
-    pub fn validate(&self) -> Result<(), crate::NnError> {
-        use crate::NnError as E;
+    pub fn validate(&self) -> Result<(), crate::error::NnError> {
+        use crate::error::NnError as E;
         match *self {
             Optimizer::Sgd => Ok(()),
-            Optimizer::Momentum { momentum } | Optimizer::Nesterov { momentum } => E::unit_interval("momentum", momentum),
-            Optimizer::AdaGrad { eps, initial_accumulator } => {
+            Optimizer::Momentum { momentum } | Optimizer::Nesterov { momentum } => {
+                E::unit_interval("momentum", momentum)
+            }
+            Optimizer::AdaGrad {
+                eps,
+                initial_accumulator,
+            } => {
                 E::positive("epsilon", eps)?;
                 E::non_negative("initial accumulator", initial_accumulator)
             }
@@ -115,7 +156,12 @@ impl Optimizer {
                 E::unit_interval("beta2", beta2)?;
                 E::positive("epsilon", eps)
             }
-            Optimizer::AdamW { beta1, beta2, eps, weight_decay } => {
+            Optimizer::AdamW {
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+            } => {
                 E::unit_interval("beta1", beta1)?;
                 E::unit_interval("beta2", beta2)?;
                 E::positive("epsilon", eps)?;
@@ -133,7 +179,14 @@ impl Optimizer {
     /// parameters and the gradient (SGD): `Some(whether every new parameter is finite)`, with
     /// `params` untouched, or `None` for the optimizers that update in place only. The caller
     /// swaps `out` in when it is finite; see [`sgd_into`] for why this also checks the gradient.
-    pub fn step_into(&self, lr: f32, params: &[f32], grads: &[f32], out: &mut Vec<f32>, state: &mut OptimizerState) -> Option<bool> {
+    pub fn step_into(
+        &self,
+        lr: f32,
+        params: &[f32],
+        grads: &[f32],
+        out: &mut Vec<f32>,
+        state: &mut OptimizerState,
+    ) -> Option<bool> {
         match self {
             Optimizer::Sgd => {
                 state.ensure_len(params.len(), self);
@@ -147,7 +200,13 @@ impl Optimizer {
     /// [`Optimizer::step`], then whether every parameter is still finite. SGD and Adam(W) check in
     /// their update pass: one pass instead of two saves a read of every parameter per step, which
     /// on a playground network is a visible share of the step and on MNIST a sixth of Adam's.
-    pub fn step_checked(&self, lr: f32, params: &mut [f32], grads: &[f32], state: &mut OptimizerState) -> bool {
+    pub fn step_checked(
+        &self,
+        lr: f32,
+        params: &mut [f32],
+        grads: &[f32],
+        state: &mut OptimizerState,
+    ) -> bool {
         debug_assert_eq!(params.len(), grads.len());
         state.ensure_len(params.len(), self);
         state.t += 1;
@@ -177,9 +236,25 @@ impl Optimizer {
                     *p -= lr * g / (v.sqrt() + eps);
                 }
             }
-            Optimizer::Adam { beta1, beta2, eps } => return adam_update(lr, beta1, beta2, eps, 1.0, params, grads, state),
-            Optimizer::AdamW { beta1, beta2, eps, weight_decay } => {
-                return adam_update(lr, beta1, beta2, eps, 1.0 - lr * weight_decay, params, grads, state);
+            Optimizer::Adam { beta1, beta2, eps } => {
+                return adam_update(lr, beta1, beta2, eps, 1.0, params, grads, state);
+            }
+            Optimizer::AdamW {
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+            } => {
+                return adam_update(
+                    lr,
+                    beta1,
+                    beta2,
+                    eps,
+                    1.0 - lr * weight_decay,
+                    params,
+                    grads,
+                    state,
+                );
             }
         }
         all_finite(params)
@@ -217,7 +292,10 @@ unsafe fn sgd_pass(lr: f32, src: *const f32, grads: &[f32], dst: *mut f32) -> bo
     // SAFETY: i + 8 ≤ n for every load and store.
     unsafe {
         while i + 8 <= n {
-            let (p0, p1) = (F4::load(src.add(i)) - rate * F4::load(gp.add(i)), F4::load(src.add(i + 4)) - rate * F4::load(gp.add(i + 4)));
+            let (p0, p1) = (
+                F4::load(src.add(i)) - rate * F4::load(gp.add(i)),
+                F4::load(src.add(i + 4)) - rate * F4::load(gp.add(i + 4)),
+            );
             p0.store(dst.add(i));
             p1.store(dst.add(i + 4));
             (even, odd) = (even + (p0 - p0), odd + (p1 - p1));
@@ -254,10 +332,26 @@ pub(crate) fn all_finite(values: &[f32]) -> bool {
 /// `shrink` (AdamW's decoupled weight decay; 1 for Adam, which leaves p exactly as it is), and
 /// whether every new parameter is finite.
 #[allow(clippy::too_many_arguments)]
-fn adam_update(lr: f32, beta1: f32, beta2: f32, eps: f32, shrink: f32, params: &mut [f32], grads: &[f32], state: &mut OptimizerState) -> bool {
+fn adam_update(
+    lr: f32,
+    beta1: f32,
+    beta2: f32,
+    eps: f32,
+    shrink: f32,
+    params: &mut [f32],
+    grads: &[f32],
+    state: &mut OptimizerState,
+) -> bool {
     let t = state.t as i32;
     // Bias corrections as factors: one division per parameter instead of three.
-    let step = AdamStep { beta1, beta2, eps, shrink, rate: lr / (1.0 - beta1.powi(t)), inv_c2: 1.0 / (1.0 - beta2.powi(t)) };
+    let step = AdamStep {
+        beta1,
+        beta2,
+        eps,
+        shrink,
+        rate: lr / (1.0 - beta1.powi(t)),
+        inv_c2: 1.0 / (1.0 - beta2.powi(t)),
+    };
     let (m, v) = (&mut state.first[..], &mut state.second[..]);
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
@@ -286,7 +380,13 @@ struct AdamStep {
 /// The CPU must support AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn adam_pass_avx2(step: &AdamStep, params: &mut [f32], grads: &[f32], m: &mut [f32], v: &mut [f32]) -> bool {
+unsafe fn adam_pass_avx2(
+    step: &AdamStep,
+    params: &mut [f32],
+    grads: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+) -> bool {
     adam_pass(step, params, grads, m, v)
 }
 
@@ -294,7 +394,13 @@ unsafe fn adam_pass_avx2(step: &AdamStep, params: &mut [f32], grads: &[f32], m: 
 /// over eight lanes, as in [`all_finite`]).
 #[inline(always)]
 #[allow(clippy::eq_op)] // p − p is the point: it is NaN exactly when p is not finite
-fn adam_pass(step: &AdamStep, params: &mut [f32], grads: &[f32], m: &mut [f32], v: &mut [f32]) -> bool {
+fn adam_pass(
+    step: &AdamStep,
+    params: &mut [f32],
+    grads: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+) -> bool {
     let n = params.len();
     assert!(grads.len() == n && m.len() == n && v.len() == n);
     let update = |p: &mut f32, g: f32, m: &mut f32, v: &mut f32| {
@@ -305,7 +411,12 @@ fn adam_pass(step: &AdamStep, params: &mut [f32], grads: &[f32], m: &mut [f32], 
     };
     let mut acc = [0.0f32; 8];
     let whole = n / 8 * 8;
-    for (((p, g), m), v) in params[..whole].chunks_exact_mut(8).zip(grads.chunks_exact(8)).zip(m.chunks_exact_mut(8)).zip(v.chunks_exact_mut(8)) {
+    for (((p, g), m), v) in params[..whole]
+        .chunks_exact_mut(8)
+        .zip(grads.chunks_exact(8))
+        .zip(m.chunks_exact_mut(8))
+        .zip(v.chunks_exact_mut(8))
+    {
         for j in 0..8 {
             acc[j] += update(&mut p[j], g[j], &mut m[j], &mut v[j]);
         }
@@ -324,13 +435,13 @@ impl fmt::Display for Optimizer {
 }
 
 impl FromStr for Optimizer {
-    type Err = crate::NnError;
+    type Err = crate::error::NnError;
 
     /// Parses an optimizer name, giving it its default hyperparameters.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let name = s.trim().to_ascii_lowercase();
         Optimizer::all().into_iter().find(|o| o.name() == name || (name == "gd" && o.name() == "sgd")).ok_or_else(|| {
-            crate::NnError::Config(format!("unknown optimizer '{s}' (expected sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw)"))
+            crate::error::NnError::Config(format!("unknown optimizer '{s}' (expected sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw)"))
         })
     }
 }
@@ -353,7 +464,10 @@ impl OptimizerState {
         }
         if self.second.len() != n {
             let start = match *opt {
-                Optimizer::AdaGrad { initial_accumulator, .. } => initial_accumulator,
+                Optimizer::AdaGrad {
+                    initial_accumulator,
+                    ..
+                } => initial_accumulator,
                 _ => 0.0,
             };
             self.second = vec![start; n];
@@ -368,7 +482,11 @@ impl OptimizerState {
 
 /// Scales `grads` down so that its Euclidean norm is at most `max_norm`; returns the norm before.
 pub fn clip_by_norm(grads: &mut [f32], max_norm: f32) -> f32 {
-    let norm = grads.iter().map(|g| (*g as f64) * (*g as f64)).sum::<f64>().sqrt() as f32;
+    let norm = grads
+        .iter()
+        .map(|g| (*g as f64) * (*g as f64))
+        .sum::<f64>()
+        .sqrt() as f32;
     if norm > max_norm {
         let scale = max_norm / norm;
         grads.iter_mut().for_each(|g| *g *= scale);
@@ -397,8 +515,8 @@ pub enum LrSchedule {
 }
 
 impl LrSchedule {
-    pub fn validate(&self) -> Result<(), crate::NnError> {
-        use crate::NnError as E;
+    pub fn validate(&self) -> Result<(), crate::error::NnError> {
+        use crate::error::NnError as E;
         match *self {
             LrSchedule::Constant => Ok(()),
             LrSchedule::StepDecay { every, gamma } => {
@@ -417,7 +535,9 @@ impl LrSchedule {
     pub fn rate(&self, base: f32, epoch: usize) -> f32 {
         match *self {
             LrSchedule::Constant => base,
-            LrSchedule::StepDecay { every, gamma } => base * gamma.powi((epoch / every.max(1)) as i32),
+            LrSchedule::StepDecay { every, gamma } => {
+                base * gamma.powi((epoch / every.max(1)) as i32)
+            }
             LrSchedule::Exponential { gamma } => base * gamma.powi(epoch as i32),
             LrSchedule::Cosine { period, min_lr } => {
                 let progress = (epoch.min(period) as f32) / period.max(1) as f32;
@@ -439,28 +559,57 @@ impl fmt::Display for LrSchedule {
 }
 
 impl FromStr for LrSchedule {
-    type Err = crate::NnError;
+    type Err = crate::error::NnError;
 
     /// Parses `constant`, `step(10,0.5)`, `exp(0.99)`, `cosine(100,0)`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim().to_ascii_lowercase();
-        let bad = || crate::NnError::Config(format!("unknown schedule '{s}' (expected constant, step(every,gamma), exp(gamma) or cosine(period,min_lr))"));
+        let bad = || {
+            crate::error::NnError::Config(format!(
+                "unknown schedule '{s}' (expected constant, step(every,gamma), exp(gamma) or cosine(period,min_lr))"
+            ))
+        };
         let (name, args): (&str, Vec<f32>) = match s.split_once('(') {
             Some((name, rest)) => {
                 let inner = rest.strip_suffix(')').ok_or_else(bad)?;
-                (name, inner.split(',').map(|v| v.trim().parse::<f32>()).collect::<Result<_, _>>().map_err(|_| bad())?)
+                (
+                    name,
+                    inner
+                        .split(',')
+                        .map(|v| v.trim().parse::<f32>())
+                        .collect::<Result<_, _>>()
+                        .map_err(|_| bad())?,
+                )
             }
             None => (s.as_str(), vec![]),
         };
-        let whole = |v: f32| if v.is_finite() && v >= 1.0 && v.fract() == 0.0 { Ok(v as usize) } else { Err(bad()) };
+        let whole = |v: f32| {
+            if v.is_finite() && v >= 1.0 && v.fract() == 0.0 {
+                Ok(v as usize)
+            } else {
+                Err(bad())
+            }
+        };
         let schedule = match (name, args.as_slice()) {
             ("constant" | "none", []) => LrSchedule::Constant,
-            ("step", []) => LrSchedule::StepDecay { every: 100, gamma: 0.5 },
-            ("step", [every, gamma]) => LrSchedule::StepDecay { every: whole(*every)?, gamma: *gamma },
+            ("step", []) => LrSchedule::StepDecay {
+                every: 100,
+                gamma: 0.5,
+            },
+            ("step", [every, gamma]) => LrSchedule::StepDecay {
+                every: whole(*every)?,
+                gamma: *gamma,
+            },
             ("exp" | "exponential", []) => LrSchedule::Exponential { gamma: 0.99 },
             ("exp" | "exponential", [gamma]) => LrSchedule::Exponential { gamma: *gamma },
-            ("cosine", []) => LrSchedule::Cosine { period: 500, min_lr: 0.0 },
-            ("cosine", [period, min_lr]) => LrSchedule::Cosine { period: whole(*period)?, min_lr: *min_lr },
+            ("cosine", []) => LrSchedule::Cosine {
+                period: 500,
+                min_lr: 0.0,
+            },
+            ("cosine", [period, min_lr]) => LrSchedule::Cosine {
+                period: whole(*period)?,
+                min_lr: *min_lr,
+            },
             _ => return Err(bad()),
         };
         schedule.validate()?;
@@ -483,21 +632,60 @@ mod tests {
         let (mut in_place, mut out) = (params.clone(), vec![7.0; 3]);
         let (mut state_a, mut state_b) = (OptimizerState::default(), OptimizerState::default());
         assert!(Optimizer::Sgd.step_checked(0.03, &mut in_place, &grads, &mut state_a));
-        assert_eq!(Optimizer::Sgd.step_into(0.03, &params, &grads, &mut out, &mut state_b), Some(true));
-        assert_eq!(out.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), in_place.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+        assert_eq!(
+            Optimizer::Sgd.step_into(0.03, &params, &grads, &mut out, &mut state_b),
+            Some(true)
+        );
+        assert_eq!(
+            out.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            in_place.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
         assert_eq!(state_b.t, state_a.t);
         for at in 0..n {
-            for (bad_value, lr) in [(f32::INFINITY, 0.1), (f32::NEG_INFINITY, 0.1), (f32::NAN, 0.1), (f32::INFINITY, 0.0)] {
+            for (bad_value, lr) in [
+                (f32::INFINITY, 0.1),
+                (f32::NEG_INFINITY, 0.1),
+                (f32::NAN, 0.1),
+                (f32::INFINITY, 0.0),
+            ] {
                 let mut bad = grads.clone();
                 bad[at] = bad_value;
-                let found = Optimizer::Sgd.step_into(lr, &params, &bad, &mut out, &mut OptimizerState::default());
+                let found = Optimizer::Sgd.step_into(
+                    lr,
+                    &params,
+                    &bad,
+                    &mut out,
+                    &mut OptimizerState::default(),
+                );
                 assert_eq!(found, Some(false), "gradient {bad_value} at {at}, lr {lr}");
             }
         }
         let big = vec![3.0e38f32; 9];
-        assert_eq!(Optimizer::Sgd.step_into(10.0, &big, &[-1.0e38; 9], &mut out, &mut OptimizerState::default()), Some(false));
-        for opt in Optimizer::all().into_iter().filter(|o| !matches!(o, Optimizer::Sgd)) {
-            assert_eq!(opt.step_into(0.1, &params, &grads, &mut out, &mut OptimizerState::default()), None, "{opt} updates in place");
+        assert_eq!(
+            Optimizer::Sgd.step_into(
+                10.0,
+                &big,
+                &[-1.0e38; 9],
+                &mut out,
+                &mut OptimizerState::default()
+            ),
+            Some(false)
+        );
+        for opt in Optimizer::all()
+            .into_iter()
+            .filter(|o| !matches!(o, Optimizer::Sgd))
+        {
+            assert_eq!(
+                opt.step_into(
+                    0.1,
+                    &params,
+                    &grads,
+                    &mut out,
+                    &mut OptimizerState::default()
+                ),
+                None,
+                "{opt} updates in place"
+            );
         }
     }
 
@@ -510,20 +698,40 @@ mod tests {
         let grads: Vec<f32> = (0..n).map(|i| 1.0 - i as f32 * 0.125).collect();
         let mut sgd = params.clone();
         assert!(Optimizer::Sgd.step_checked(0.1, &mut sgd, &grads, &mut OptimizerState::default()));
-        let want: Vec<f32> = params.iter().zip(&grads).map(|(p, g)| p - 0.1 * g).collect();
+        let want: Vec<f32> = params
+            .iter()
+            .zip(&grads)
+            .map(|(p, g)| p - 0.1 * g)
+            .collect();
         assert_eq!(sgd, want);
         for opt in Optimizer::all() {
-            assert!(opt.step_checked(0.1, &mut params.clone(), &grads, &mut OptimizerState::default()), "{opt}");
+            assert!(
+                opt.step_checked(
+                    0.1,
+                    &mut params.clone(),
+                    &grads,
+                    &mut OptimizerState::default()
+                ),
+                "{opt}"
+            );
             for at in 0..n {
                 let mut bad = grads.clone();
                 bad[at] = f32::INFINITY;
                 let mut p = params.clone();
-                assert!(!opt.step_checked(0.1, &mut p, &bad, &mut OptimizerState::default()), "{opt}, infinite gradient at {at}");
+                assert!(
+                    !opt.step_checked(0.1, &mut p, &bad, &mut OptimizerState::default()),
+                    "{opt}, infinite gradient at {at}"
+                );
             }
         }
         // An update that overflows a finite parameter.
         let mut p = vec![3.0e38f32; 9];
-        assert!(!Optimizer::Sgd.step_checked(10.0, &mut p, &[-1.0e38; 9], &mut OptimizerState::default()));
+        assert!(!Optimizer::Sgd.step_checked(
+            10.0,
+            &mut p,
+            &[-1.0e38; 9],
+            &mut OptimizerState::default()
+        ));
     }
 
     /// Adam's one-pass update (eight lanes at a time, AVX2 where the CPU has it) gives the bits of
@@ -532,12 +740,22 @@ mod tests {
     fn adam_and_adamw_give_the_textbook_update_bit_for_bit() {
         let n = 37;
         let (lr, beta1, beta2, eps, decay) = (0.01f32, 0.9f32, 0.999f32, 1e-7f32, 0.05f32);
-        for opt in [Optimizer::Adam { beta1, beta2, eps }, Optimizer::AdamW { beta1, beta2, eps, weight_decay: decay }] {
+        for opt in [
+            Optimizer::Adam { beta1, beta2, eps },
+            Optimizer::AdamW {
+                beta1,
+                beta2,
+                eps,
+                weight_decay: decay,
+            },
+        ] {
             let mut params: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
             let (mut want, mut m, mut v) = (params.clone(), vec![0.0f32; n], vec![0.0f32; n]);
             let mut state = OptimizerState::default();
             for t in 1..=3 {
-                let grads: Vec<f32> = (0..n).map(|i| ((i * t) as f32 * 0.91).cos() * 0.3).collect();
+                let grads: Vec<f32> = (0..n)
+                    .map(|i| ((i * t) as f32 * 0.91).cos() * 0.3)
+                    .collect();
                 assert!(opt.step_checked(lr, &mut params, &grads, &mut state));
                 if let Optimizer::AdamW { .. } = opt {
                     want.iter_mut().for_each(|p| *p *= 1.0 - lr * decay);
@@ -548,7 +766,11 @@ mod tests {
                     v[i] = beta2 * v[i] + (1.0 - beta2) * grads[i] * grads[i];
                     want[i] -= lr / c1 * m[i] / ((v[i] * (1.0 / c2)).sqrt() + eps);
                 }
-                assert_eq!(params.iter().map(|p| p.to_bits()).collect::<Vec<_>>(), want.iter().map(|p| p.to_bits()).collect::<Vec<_>>(), "{opt}, step {t}");
+                assert_eq!(
+                    params.iter().map(|p| p.to_bits()).collect::<Vec<_>>(),
+                    want.iter().map(|p| p.to_bits()).collect::<Vec<_>>(),
+                    "{opt}, step {t}"
+                );
             }
         }
     }

@@ -31,7 +31,10 @@ pub struct F4(Inner);
 type Inner = arch::__m128;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 type Inner = arch::v128;
-#[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+#[cfg(not(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
 type Inner = [f32; 4];
 
 impl F4 {
@@ -42,7 +45,10 @@ impl F4 {
         return F4(unsafe { arch::_mm_set1_ps(v) });
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         return F4(arch::f32x4_splat(v));
-        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        #[cfg(not(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128")
+        )))]
         return F4([v; 4]);
     }
 
@@ -56,7 +62,10 @@ impl F4 {
         return F4(unsafe { arch::_mm_loadu_ps(p) });
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         return F4(unsafe { arch::v128_load(p as *const arch::v128) });
-        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        #[cfg(not(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128")
+        )))]
         return F4(unsafe { (p as *const [f32; 4]).read_unaligned() });
     }
 
@@ -74,12 +83,14 @@ impl F4 {
         unsafe {
             arch::v128_store(p as *mut arch::v128, self.0)
         }
-        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        #[cfg(not(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128")
+        )))]
         unsafe {
             (p as *mut [f32; 4]).write_unaligned(self.0)
         }
     }
-
 }
 
 impl core::ops::Add for F4 {
@@ -91,10 +102,17 @@ impl core::ops::Add for F4 {
         return F4(unsafe { arch::_mm_add_ps(self.0, o.0) });
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         return F4(arch::f32x4_add(self.0, o.0));
-        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
-        return F4([self.0[0] + o.0[0], self.0[1] + o.0[1], self.0[2] + o.0[2], self.0[3] + o.0[3]]);
+        #[cfg(not(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128")
+        )))]
+        return F4([
+            self.0[0] + o.0[0],
+            self.0[1] + o.0[1],
+            self.0[2] + o.0[2],
+            self.0[3] + o.0[3],
+        ]);
     }
-
 }
 
 impl core::ops::Sub for F4 {
@@ -106,8 +124,16 @@ impl core::ops::Sub for F4 {
         return F4(unsafe { arch::_mm_sub_ps(self.0, o.0) });
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         return F4(arch::f32x4_sub(self.0, o.0));
-        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
-        return F4([self.0[0] - o.0[0], self.0[1] - o.0[1], self.0[2] - o.0[2], self.0[3] - o.0[3]]);
+        #[cfg(not(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128")
+        )))]
+        return F4([
+            self.0[0] - o.0[0],
+            self.0[1] - o.0[1],
+            self.0[2] - o.0[2],
+            self.0[3] - o.0[3],
+        ]);
     }
 }
 
@@ -120,10 +146,17 @@ impl core::ops::Mul for F4 {
         return F4(unsafe { arch::_mm_mul_ps(self.0, o.0) });
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         return F4(arch::f32x4_mul(self.0, o.0));
-        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
-        return F4([self.0[0] * o.0[0], self.0[1] * o.0[1], self.0[2] * o.0[2], self.0[3] * o.0[3]]);
+        #[cfg(not(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128")
+        )))]
+        return F4([
+            self.0[0] * o.0[0],
+            self.0[1] * o.0[1],
+            self.0[2] * o.0[2],
+            self.0[3] * o.0[3],
+        ]);
     }
-
 }
 
 impl core::ops::Div for F4 {
@@ -135,8 +168,16 @@ impl core::ops::Div for F4 {
         return F4(unsafe { arch::_mm_div_ps(self.0, d.0) });
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         return F4(arch::f32x4_div(self.0, d.0));
-        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
-        return F4([self.0[0] / d.0[0], self.0[1] / d.0[1], self.0[2] / d.0[2], self.0[3] / d.0[3]]);
+        #[cfg(not(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128")
+        )))]
+        return F4([
+            self.0[0] / d.0[0],
+            self.0[1] / d.0[1],
+            self.0[2] / d.0[2],
+            self.0[3] / d.0[3],
+        ]);
     }
 }
 
@@ -160,10 +201,19 @@ impl F4 {
         return F4(unsafe { arch::_mm_min_ps(hi.0, arch::_mm_max_ps(lo.0, self.0)) });
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         return F4(arch::f32x4_pmin(arch::f32x4_pmax(self.0, lo.0), hi.0));
-        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        #[cfg(not(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128")
+        )))]
         return F4([0, 1, 2, 3].map(|k| {
             let v = self.0[k];
-            if v < lo.0[k] { lo.0[k] } else if v > hi.0[k] { hi.0[k] } else { v }
+            if v < lo.0[k] {
+                lo.0[k]
+            } else if v > hi.0[k] {
+                hi.0[k]
+            } else {
+                v
+            }
         }));
     }
 
@@ -183,17 +233,38 @@ impl F4 {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: SSE is part of the x86-64 baseline.
         unsafe {
-            let ab = arch::_mm_add_ps(arch::_mm_unpacklo_ps(a.0, b.0), arch::_mm_unpackhi_ps(a.0, b.0));
-            let cd = arch::_mm_add_ps(arch::_mm_unpacklo_ps(c.0, d.0), arch::_mm_unpackhi_ps(c.0, d.0));
-            F4(arch::_mm_add_ps(arch::_mm_movelh_ps(ab, cd), arch::_mm_movehl_ps(cd, ab)))
+            let ab = arch::_mm_add_ps(
+                arch::_mm_unpacklo_ps(a.0, b.0),
+                arch::_mm_unpackhi_ps(a.0, b.0),
+            );
+            let cd = arch::_mm_add_ps(
+                arch::_mm_unpacklo_ps(c.0, d.0),
+                arch::_mm_unpackhi_ps(c.0, d.0),
+            );
+            F4(arch::_mm_add_ps(
+                arch::_mm_movelh_ps(ab, cd),
+                arch::_mm_movehl_ps(cd, ab),
+            ))
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         {
-            let ab = arch::f32x4_add(arch::i32x4_shuffle::<0, 4, 1, 5>(a.0, b.0), arch::i32x4_shuffle::<2, 6, 3, 7>(a.0, b.0));
-            let cd = arch::f32x4_add(arch::i32x4_shuffle::<0, 4, 1, 5>(c.0, d.0), arch::i32x4_shuffle::<2, 6, 3, 7>(c.0, d.0));
-            F4(arch::f32x4_add(arch::i32x4_shuffle::<0, 1, 4, 5>(ab, cd), arch::i32x4_shuffle::<2, 3, 6, 7>(ab, cd)))
+            let ab = arch::f32x4_add(
+                arch::i32x4_shuffle::<0, 4, 1, 5>(a.0, b.0),
+                arch::i32x4_shuffle::<2, 6, 3, 7>(a.0, b.0),
+            );
+            let cd = arch::f32x4_add(
+                arch::i32x4_shuffle::<0, 4, 1, 5>(c.0, d.0),
+                arch::i32x4_shuffle::<2, 6, 3, 7>(c.0, d.0),
+            );
+            F4(arch::f32x4_add(
+                arch::i32x4_shuffle::<0, 1, 4, 5>(ab, cd),
+                arch::i32x4_shuffle::<2, 3, 6, 7>(ab, cd),
+            ))
         }
-        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        #[cfg(not(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128")
+        )))]
         {
             let s = |v: [f32; 4]| (v[0] + v[2]) + (v[1] + v[3]);
             F4([s(a.0), s(b.0), s(c.0), s(d.0)])
@@ -209,7 +280,10 @@ impl F4 {
         // when a lane is NaN, so the NaN lanes are replaced first.
         unsafe {
             let ordered = arch::_mm_cmpord_ps(self.0, self.0);
-            let v = arch::_mm_or_ps(arch::_mm_and_ps(ordered, self.0), arch::_mm_andnot_ps(ordered, nan.0));
+            let v = arch::_mm_or_ps(
+                arch::_mm_and_ps(ordered, self.0),
+                arch::_mm_andnot_ps(ordered, nan.0),
+            );
             F4(arch::_mm_min_ps(arch::_mm_max_ps(v, lo.0), hi.0))
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -217,9 +291,18 @@ impl F4 {
             let v = arch::v128_bitselect(self.0, nan.0, arch::f32x4_eq(self.0, self.0));
             F4(arch::f32x4_pmin(arch::f32x4_pmax(v, lo.0), hi.0))
         }
-        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        #[cfg(not(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128")
+        )))]
         {
-            let f = |k: usize| if self.0[k].is_nan() { nan.0[k] } else { self.0[k].max(lo.0[k]).min(hi.0[k]) };
+            let f = |k: usize| {
+                if self.0[k].is_nan() {
+                    nan.0[k]
+                } else {
+                    self.0[k].max(lo.0[k]).min(hi.0[k])
+                }
+            };
             F4([f(0), f(1), f(2), f(3)])
         }
     }
@@ -233,14 +316,27 @@ impl F4 {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: SSE2 is part of the x86-64 baseline and rounds to nearest-even unless MXCSR
         // was changed, which Rust code never does; __m128i and [u32; 4] have the same size.
-        return unsafe { core::mem::transmute::<arch::__m128i, [u32; 4]>(arch::_mm_cvtps_epi32(self.0)) };
+        return unsafe {
+            core::mem::transmute::<arch::__m128i, [u32; 4]>(arch::_mm_cvtps_epi32(self.0))
+        };
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         {
             const TWO_23: f32 = 8_388_608.0;
-            let bits = arch::i32x4_sub(arch::f32x4_add(self.0, arch::f32x4_splat(TWO_23)), arch::f32x4_splat(TWO_23));
-            return [arch::u32x4_extract_lane::<0>(bits), arch::u32x4_extract_lane::<1>(bits), arch::u32x4_extract_lane::<2>(bits), arch::u32x4_extract_lane::<3>(bits)];
+            let bits = arch::i32x4_sub(
+                arch::f32x4_add(self.0, arch::f32x4_splat(TWO_23)),
+                arch::f32x4_splat(TWO_23),
+            );
+            return [
+                arch::u32x4_extract_lane::<0>(bits),
+                arch::u32x4_extract_lane::<1>(bits),
+                arch::u32x4_extract_lane::<2>(bits),
+                arch::u32x4_extract_lane::<3>(bits),
+            ];
         }
-        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+        #[cfg(not(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128")
+        )))]
         return self.0.map(|v| v.round_ties_even() as u32);
     }
 
@@ -264,20 +360,35 @@ mod tests {
         assert_eq!((va + vb).to_array(), [1.5, 1.0, 5.0, 4.25]);
         assert_eq!((va - vb).to_array(), [0.5, 3.0, 1.0, 3.75]);
         assert_eq!((va * vb).to_array(), [0.5, -2.0, 6.0, 1.0]);
-        assert_eq!(F4::splat(1.0).mul_add(va, vb).to_array(), [1.5, -1.0, 7.0, 2.0]);
+        assert_eq!(
+            F4::splat(1.0).mul_add(va, vb).to_array(),
+            [1.5, -1.0, 7.0, 2.0]
+        );
         assert_eq!(va.sum(), 10.0);
         let sums = F4::sums(va, vb, va * vb, F4::splat(2.0)).to_array();
         assert_eq!(sums, [10.0, 1.75, 5.5, 8.0]);
         let odd = [f32::NAN, -3.0, 0.25, 7.0];
-        let clamped = unsafe { F4::load(odd.as_ptr()) }.clamp_or(F4::splat(0.0), F4::splat(5.0), F4::splat(2.5));
+        let clamped = unsafe { F4::load(odd.as_ptr()) }.clamp_or(
+            F4::splat(0.0),
+            F4::splat(5.0),
+            F4::splat(2.5),
+        );
         assert_eq!(clamped.to_array(), [2.5, 0.0, 0.25, 5.0]);
         assert_eq!(clamped.round_u32(), [2, 0, 0, 5]);
         let ties = [0.5f32, 1.5, 2.4999, 511.5];
-        assert_eq!(unsafe { F4::load(ties.as_ptr()) }.round_u32(), [0, 2, 2, 512]);
+        assert_eq!(
+            unsafe { F4::load(ties.as_ptr()) }.round_u32(),
+            [0, 2, 2, 512]
+        );
         assert_eq!((va / vb).to_array(), [2.0, -2.0, 1.5, 16.0]);
         let wide = [f32::NAN, -9.0, 0.5, f32::INFINITY];
-        let c = unsafe { F4::load(wide.as_ptr()) }.clamp(F4::splat(-1.0), F4::splat(1.0)).to_array();
-        assert!(c[0].is_nan(), "NaN goes through the clamp, as f32::clamp lets it");
+        let c = unsafe { F4::load(wide.as_ptr()) }
+            .clamp(F4::splat(-1.0), F4::splat(1.0))
+            .to_array();
+        assert!(
+            c[0].is_nan(),
+            "NaN goes through the clamp, as f32::clamp lets it"
+        );
         assert_eq!(c[1..], [-1.0, 0.5, 1.0]);
         let mut out = [0.0f32; 5];
         unsafe { va.store(out.as_mut_ptr().add(1)) };

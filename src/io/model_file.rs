@@ -1,6 +1,6 @@
 //! Model files: a whole trained model (architecture, weights and, when known, how it was trained,
 //! its input scaler and its classes) as one versioned JSON document. The Keras-like
-//! [`Sequential`](crate::keras::Sequential), the scikit-learn-like estimators, the CLI and the page
+//! [`Sequential`](crate::api::keras::Sequential), the scikit-learn-like estimators, the CLI and the page
 //! all read and write this one format, so a model trained in one opens in the others.
 //!
 //! # Format, version 1
@@ -25,7 +25,7 @@
 
 use crate::data::{Scaler, Task};
 use crate::error::NnError;
-use crate::network::{Network, NetworkConfig};
+use crate::nn::network::{Network, NetworkConfig};
 use crate::train::TrainConfig;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -46,8 +46,8 @@ pub const VERSION: u32 = 1;
 /// let config = NetworkConfig::new(2, &[3], Activation::Tanh, LayerConfig::new(1, Activation::Sigmoid));
 /// let net = Network::new(&config).unwrap();
 /// let file = ModelFile::new(&net).with_classes(vec!["no".into(), "yes".into()]);
-/// let text = model_io::save_json(&file);
-/// let back = model_io::load_json(&text).unwrap();
+/// let text = model_file::save_json(&file);
+/// let back = model_file::load_json(&text).unwrap();
 /// assert_eq!(back.network().unwrap().params(), net.params());
 /// assert_eq!(back.classes.as_deref(), Some(&["no".to_string(), "yes".to_string()][..]));
 /// ```
@@ -138,8 +138,15 @@ impl ModelFile {
                     net.in_dim()
                 )));
             }
-            if scaler.offset.iter().chain(&scaler.scale).any(|v| !v.is_finite()) {
-                return Err(NnError::ModelFile("the scaler holds a value that is not a finite number".into()));
+            if scaler
+                .offset
+                .iter()
+                .chain(&scaler.scale)
+                .any(|v| !v.is_finite())
+            {
+                return Err(NnError::ModelFile(
+                    "the scaler holds a value that is not a finite number".into(),
+                ));
             }
         }
         if let Some(train) = &self.train {
@@ -152,7 +159,10 @@ impl ModelFile {
         };
         if let (Some(classes), Some(expected)) = (&self.classes, expected_classes) {
             if classes.len() != expected {
-                return Err(NnError::ModelFile(format!("the task has {expected} classes but {} class names are given", classes.len())));
+                return Err(NnError::ModelFile(format!(
+                    "the task has {expected} classes but {} class names are given",
+                    classes.len()
+                )));
             }
         }
         let (task_outputs, net_outputs) = match self.task {
@@ -161,7 +171,9 @@ impl ModelFile {
             _ => (net.out_dim(), net.out_dim()),
         };
         if task_outputs != net_outputs {
-            return Err(NnError::ModelFile(format!("the task needs {task_outputs} outputs but the network has {net_outputs}")));
+            return Err(NnError::ModelFile(format!(
+                "the task needs {task_outputs} outputs but the network has {net_outputs}"
+            )));
         }
         Ok(())
     }
@@ -197,21 +209,44 @@ pub fn load_json(text: &str) -> Result<ModelFile, NnError> {
         format: Option<serde_json::Value>,
         version: Option<serde_json::Value>,
     }
-    let header: Header = serde_json::from_str(text).map_err(|e| NnError::ModelFile(format!("cannot read the text as a JSON object: {e}")))?;
+    let header: Header = serde_json::from_str(text)
+        .map_err(|e| NnError::ModelFile(format!("cannot read the text as a JSON object: {e}")))?;
     match header.format {
         Some(serde_json::Value::String(f)) if f == FORMAT => {}
-        Some(other) => return Err(NnError::ModelFile(format!("this is not an nnplay model: its format is {other}, expected \"{FORMAT}\""))),
-        None => return Err(NnError::ModelFile(format!("this is not an nnplay model: there is no \"format\": \"{FORMAT}\" field"))),
+        Some(other) => {
+            return Err(NnError::ModelFile(format!(
+                "this is not an nnplay model: its format is {other}, expected \"{FORMAT}\""
+            )));
+        }
+        None => {
+            return Err(NnError::ModelFile(format!(
+                "this is not an nnplay model: there is no \"format\": \"{FORMAT}\" field"
+            )));
+        }
     }
     let version = match header.version {
-        Some(serde_json::Value::Number(n)) => n.as_u64().ok_or_else(|| NnError::ModelFile(format!("the version must be a whole number, got {n}")))?,
-        Some(other) => return Err(NnError::ModelFile(format!("the version must be a whole number, got {other}"))),
-        None => return Err(NnError::ModelFile("the file has no \"version\" field".into())),
+        Some(serde_json::Value::Number(n)) => n.as_u64().ok_or_else(|| {
+            NnError::ModelFile(format!("the version must be a whole number, got {n}"))
+        })?,
+        Some(other) => {
+            return Err(NnError::ModelFile(format!(
+                "the version must be a whole number, got {other}"
+            )));
+        }
+        None => {
+            return Err(NnError::ModelFile(
+                "the file has no \"version\" field".into(),
+            ));
+        }
     };
     if version != VERSION as u64 {
-        return Err(NnError::ModelVersion { found: u32::try_from(version).unwrap_or(u32::MAX), supported: VERSION });
+        return Err(NnError::ModelVersion {
+            found: u32::try_from(version).unwrap_or(u32::MAX),
+            supported: VERSION,
+        });
     }
-    let file: ModelFile = serde_json::from_str(text).map_err(|e| NnError::ModelFile(e.to_string()))?;
+    let file: ModelFile =
+        serde_json::from_str(text).map_err(|e| NnError::ModelFile(e.to_string()))?;
     file.check()?;
     Ok(file)
 }
@@ -220,13 +255,15 @@ pub fn load_json(text: &str) -> Result<ModelFile, NnError> {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn save(path: impl AsRef<std::path::Path>, file: &ModelFile) -> Result<(), NnError> {
     let path = path.as_ref();
-    std::fs::write(path, save_json(file)).map_err(|e| NnError::ModelFile(format!("cannot write {}: {e}", path.display())))
+    std::fs::write(path, save_json(file))
+        .map_err(|e| NnError::ModelFile(format!("cannot write {}: {e}", path.display())))
 }
 
 /// Reads and checks the model file at `path`.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn load(path: impl AsRef<std::path::Path>) -> Result<ModelFile, NnError> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|e| NnError::ModelFile(format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| NnError::ModelFile(format!("cannot read {}: {e}", path.display())))?;
     load_json(&text)
 }

@@ -25,10 +25,12 @@ pub enum Regularization {
 }
 
 impl Regularization {
-    pub(crate) fn validate(&self) -> Result<(), crate::NnError> {
+    pub(crate) fn validate(&self) -> Result<(), crate::error::NnError> {
         match *self {
             Regularization::None => Ok(()),
-            Regularization::L1 { rate } | Regularization::L2 { rate } => crate::NnError::non_negative("regularization rate", rate),
+            Regularization::L1 { rate } | Regularization::L2 { rate } => {
+                crate::error::NnError::non_negative("regularization rate", rate)
+            }
         }
     }
 
@@ -48,7 +50,13 @@ impl Regularization {
             Regularization::L1 { rate } => {
                 for (g, &w) in grads.iter_mut().zip(weights) {
                     // d|w|/dw taken as 0 at w = 0 (the subgradient TF and PyTorch use).
-                    *g += if w > 0.0 { rate } else if w < 0.0 { -rate } else { 0.0 };
+                    *g += if w > 0.0 {
+                        rate
+                    } else if w < 0.0 {
+                        -rate
+                    } else {
+                        0.0
+                    };
                 }
             }
             Regularization::L2 { rate } => {
@@ -78,20 +86,37 @@ impl fmt::Display for Regularization {
 }
 
 impl FromStr for Regularization {
-    type Err = crate::NnError;
+    type Err = crate::error::NnError;
 
     /// Parses `none`, `l1(0.001)`, `l2(0.01)` (`l1`/`l2` alone mean rate 0.001).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim().to_ascii_lowercase();
-        let bad = || crate::NnError::Config(format!("unknown regularization '{s}' (expected none, l1(rate) or l2(rate))"));
+        let bad = || {
+            crate::error::NnError::Config(format!(
+                "unknown regularization '{s}' (expected none, l1(rate) or l2(rate))"
+            ))
+        };
         let (name, rate) = match s.split_once('(') {
-            Some((name, rest)) => (name.to_string(), Some(rest.strip_suffix(')').ok_or_else(bad)?.trim().parse::<f32>().map_err(|_| bad())?)),
+            Some((name, rest)) => (
+                name.to_string(),
+                Some(
+                    rest.strip_suffix(')')
+                        .ok_or_else(bad)?
+                        .trim()
+                        .parse::<f32>()
+                        .map_err(|_| bad())?,
+                ),
+            ),
             None => (s.clone(), None),
         };
         let reg = match name.as_str() {
             "none" | "" => Regularization::None,
-            "l1" => Regularization::L1 { rate: rate.unwrap_or(1e-3) },
-            "l2" => Regularization::L2 { rate: rate.unwrap_or(1e-3) },
+            "l1" => Regularization::L1 {
+                rate: rate.unwrap_or(1e-3),
+            },
+            "l2" => Regularization::L2 {
+                rate: rate.unwrap_or(1e-3),
+            },
             _ => return Err(bad()),
         };
         reg.validate()?;

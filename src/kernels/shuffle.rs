@@ -59,7 +59,7 @@ fn radix_run(m: u32) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::init::rng_from_seed;
+    use crate::nn::init::rng_from_seed;
 
     /// Same permutation and same generator state after, for every length up to 600 (the runs of
     /// radices change length throughout), one where single radices pass 2^16, and many seeds.
@@ -69,11 +69,16 @@ mod tests {
         for (case, len) in lengths.enumerate() {
             for seed in [case as u64, 1 << 40 | case as u64] {
                 let (mut ours, mut theirs) = (rng_from_seed(seed), rng_from_seed(seed));
-                let (mut a, mut b): (Vec<u32>, Vec<u32>) = ((0..len as u32).collect(), (0..len as u32).collect());
+                let (mut a, mut b): (Vec<u32>, Vec<u32>) =
+                    ((0..len as u32).collect(), (0..len as u32).collect());
                 shuffle(&mut a, &mut ours);
                 b.shuffle(&mut theirs);
                 assert_eq!(a, b, "length {len}, seed {seed}");
-                assert_eq!(ours.random::<u64>(), theirs.random::<u64>(), "generator state after length {len}");
+                assert_eq!(
+                    ours.random::<u64>(),
+                    theirs.random::<u64>(),
+                    "generator state after length {len}"
+                );
             }
         }
     }

@@ -2,13 +2,13 @@
 //! so an optimizer updates everything in one pass), and batched forward and backward passes that
 //! reuse a [`Workspace`] instead of allocating per batch.
 
-use crate::activation::Activation;
 use crate::error::NnError;
-use crate::init::{Initializer, NnRng, rng_from_seed};
-use crate::linalg;
-use crate::loss::Loss;
-use crate::regularization::Regularization;
-use crate::unit_major::{self, Keep, Samples, UnitBuffers};
+use crate::kernels::linalg;
+use crate::nn::activation::Activation;
+use crate::nn::init::{Initializer, NnRng, rng_from_seed};
+use crate::nn::loss::Loss;
+use crate::nn::regularization::Regularization;
+use crate::nn::unit_major::{self, Keep, Samples, UnitBuffers};
 use ndarray::{Array2, ArrayView2};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -34,7 +34,12 @@ pub struct LayerConfig {
 
 impl LayerConfig {
     pub fn new(units: usize, activation: Activation) -> Self {
-        LayerConfig { units, activation, regularization: None, dropout: 0.0 }
+        LayerConfig {
+            units,
+            activation,
+            regularization: None,
+            dropout: 0.0,
+        }
     }
 }
 
@@ -65,10 +70,23 @@ fn default_initializer() -> Initializer {
 
 impl NetworkConfig {
     /// Hidden layers of the given widths sharing one activation, then `output`.
-    pub fn new(in_dim: usize, hidden: &[usize], activation: Activation, output: LayerConfig) -> Self {
-        let mut layers: Vec<LayerConfig> = hidden.iter().map(|&u| LayerConfig::new(u, activation)).collect();
+    pub fn new(
+        in_dim: usize,
+        hidden: &[usize],
+        activation: Activation,
+        output: LayerConfig,
+    ) -> Self {
+        let mut layers: Vec<LayerConfig> = hidden
+            .iter()
+            .map(|&u| LayerConfig::new(u, activation))
+            .collect();
         layers.push(output);
-        NetworkConfig { in_dim, layers, initializer: Initializer::GlorotUniform, seed: 0 }
+        NetworkConfig {
+            in_dim,
+            layers,
+            initializer: Initializer::GlorotUniform,
+            seed: 0,
+        }
     }
 
     pub fn with_seed(mut self, seed: u64) -> Self {
@@ -89,26 +107,42 @@ impl NetworkConfig {
     /// dropout outside [0, 1) or on the output layer.
     pub fn validate(&self) -> Result<(), NnError> {
         if self.in_dim == 0 || self.in_dim > MAX_UNITS * 4 {
-            return Err(NnError::Architecture(format!("the input needs 1 to {} features, got {}", MAX_UNITS * 4, self.in_dim)));
+            return Err(NnError::Architecture(format!(
+                "the input needs 1 to {} features, got {}",
+                MAX_UNITS * 4,
+                self.in_dim
+            )));
         }
         if self.layers.is_empty() || self.layers.len() > MAX_LAYERS {
-            return Err(NnError::Architecture(format!("a network needs 1 to {MAX_LAYERS} layers, got {}", self.layers.len())));
+            return Err(NnError::Architecture(format!(
+                "a network needs 1 to {MAX_LAYERS} layers, got {}",
+                self.layers.len()
+            )));
         }
         let last = self.layers.len() - 1;
         for (i, layer) in self.layers.iter().enumerate() {
             if layer.units == 0 || layer.units > MAX_UNITS {
-                return Err(NnError::Architecture(format!("layer {} needs 1 to {MAX_UNITS} units, got {}", i + 1, layer.units)));
+                return Err(NnError::Architecture(format!(
+                    "layer {} needs 1 to {MAX_UNITS} units, got {}",
+                    i + 1,
+                    layer.units
+                )));
             }
             layer.activation.validate()?;
             if layer.activation.is_row_wise() && i != last {
-                return Err(NnError::Architecture(format!("softmax can only be the output layer's activation (found on layer {})", i + 1)));
+                return Err(NnError::Architecture(format!(
+                    "softmax can only be the output layer's activation (found on layer {})",
+                    i + 1
+                )));
             }
             if let Some(reg) = layer.regularization {
                 reg.validate()?;
             }
             NnError::unit_interval("dropout rate", layer.dropout)?;
             if i == last && layer.dropout > 0.0 {
-                return Err(NnError::Architecture("dropout cannot be applied to the output layer".into()));
+                return Err(NnError::Architecture(
+                    "dropout cannot be applied to the output layer".into(),
+                ));
             }
         }
         self.initializer.validate()
@@ -164,7 +198,11 @@ impl Network {
             params.extend(config.initializer.sample(s.in_dim, s.out_dim, &mut rng));
             params.extend(std::iter::repeat_n(0.0, s.out_dim));
         }
-        Ok(Network { config: config.clone(), shapes, params })
+        Ok(Network {
+            config: config.clone(),
+            shapes,
+            params,
+        })
     }
 
     /// Rebuilds a network from a config and saved parameters (model files).
@@ -173,12 +211,21 @@ impl Network {
         let shapes = Self::layout(config);
         let total = shapes.last().map_or(0, |s| s.offset + s.n_params());
         if params.len() != total {
-            return Err(NnError::ModelFile(format!("the architecture has {total} parameters but {} were given", params.len())));
+            return Err(NnError::ModelFile(format!(
+                "the architecture has {total} parameters but {} were given",
+                params.len()
+            )));
         }
         if let Some(i) = params.iter().position(|p| !p.is_finite()) {
-            return Err(NnError::ModelFile(format!("parameter {i} is not a finite number")));
+            return Err(NnError::ModelFile(format!(
+                "parameter {i} is not a finite number"
+            )));
         }
-        Ok(Network { config: config.clone(), shapes, params })
+        Ok(Network {
+            config: config.clone(),
+            shapes,
+            params,
+        })
     }
 
     fn layout(config: &NetworkConfig) -> Vec<LayerShape> {
@@ -188,7 +235,13 @@ impl Network {
             .layers
             .iter()
             .map(|l| {
-                let shape = LayerShape { in_dim, out_dim: l.units, activation: l.activation, offset, dropout: l.dropout };
+                let shape = LayerShape {
+                    in_dim,
+                    out_dim: l.units,
+                    activation: l.activation,
+                    offset,
+                    dropout: l.dropout,
+                };
                 offset += shape.n_params();
                 in_dim = l.units;
                 shape
@@ -209,7 +262,10 @@ impl Network {
         &self.shapes
     }
     pub fn output_activation(&self) -> Activation {
-        self.shapes.last().expect("validated: at least one layer").activation
+        self.shapes
+            .last()
+            .expect("validated: at least one layer")
+            .activation
     }
     /// Total number of trainable parameters.
     pub fn n_params(&self) -> usize {
@@ -223,17 +279,22 @@ impl Network {
         &mut self.params
     }
     /// Exchanges the parameters with `other`, which must hold as many: an optimizer that wrote
-    /// its step to a second buffer ([`crate::optim::Optimizer::step_into`]) puts it in place
+    /// its step to a second buffer ([`crate::train::optim::Optimizer::step_into`]) puts it in place
     /// without a copy.
     pub fn swap_params(&mut self, other: &mut Vec<f32>) {
-        assert_eq!(other.len(), self.params.len(), "a swapped-in parameter buffer must match the network");
+        assert_eq!(
+            other.len(),
+            self.params.len(),
+            "a swapped-in parameter buffer must match the network"
+        );
         std::mem::swap(&mut self.params, other);
     }
 
     /// Layer `layer`'s kernel as an (in_dim, out_dim) view.
     pub fn weights(&self, layer: usize) -> ArrayView2<'_, f32> {
         let s = &self.shapes[layer];
-        ArrayView2::from_shape((s.in_dim, s.out_dim), &self.params[s.weight_range()]).expect("layout is consistent")
+        ArrayView2::from_shape((s.in_dim, s.out_dim), &self.params[s.weight_range()])
+            .expect("layout is consistent")
     }
 
     /// Layer `layer`'s bias.
@@ -242,13 +303,35 @@ impl Network {
     }
 
     /// Sets the weight from input `row` to unit `col` of layer `layer` (the page's weight editor).
-    pub fn set_weight(&mut self, layer: usize, row: usize, col: usize, value: f32) -> Result<(), NnError> {
-        let s = *self.shapes.get(layer).ok_or(NnError::NoSuchWeight { layer, row, col, rows: 0, cols: 0 })?;
+    pub fn set_weight(
+        &mut self,
+        layer: usize,
+        row: usize,
+        col: usize,
+        value: f32,
+    ) -> Result<(), NnError> {
+        let s = *self.shapes.get(layer).ok_or(NnError::NoSuchWeight {
+            layer,
+            row,
+            col,
+            rows: 0,
+            cols: 0,
+        })?;
         if row >= s.in_dim || col >= s.out_dim {
-            return Err(NnError::NoSuchWeight { layer, row, col, rows: s.in_dim, cols: s.out_dim });
+            return Err(NnError::NoSuchWeight {
+                layer,
+                row,
+                col,
+                rows: s.in_dim,
+                cols: s.out_dim,
+            });
         }
         if !value.is_finite() {
-            return Err(NnError::BadHyperparameter { name: "weight", value: value as f64, requirement: "a finite number" });
+            return Err(NnError::BadHyperparameter {
+                name: "weight",
+                value: value as f64,
+                requirement: "a finite number",
+            });
         }
         self.params[s.offset + row * s.out_dim + col] = value;
         Ok(())
@@ -256,9 +339,21 @@ impl Network {
 
     /// Sets a bias (the page's bias editor).
     pub fn set_bias(&mut self, layer: usize, unit: usize, value: f32) -> Result<(), NnError> {
-        let s = *self.shapes.get(layer).ok_or(NnError::NoSuchWeight { layer, row: 0, col: unit, rows: 0, cols: 0 })?;
+        let s = *self.shapes.get(layer).ok_or(NnError::NoSuchWeight {
+            layer,
+            row: 0,
+            col: unit,
+            rows: 0,
+            cols: 0,
+        })?;
         if unit >= s.out_dim || !value.is_finite() {
-            return Err(NnError::NoSuchWeight { layer, row: s.in_dim, col: unit, rows: s.in_dim, cols: s.out_dim });
+            return Err(NnError::NoSuchWeight {
+                layer,
+                row: s.in_dim,
+                col: unit,
+                rows: s.in_dim,
+                cols: s.out_dim,
+            });
         }
         self.params[s.offset + s.n_weights() + unit] = value;
         Ok(())
@@ -267,7 +362,10 @@ impl Network {
     /// Checks that `x` has the network's input width.
     pub fn check_input(&self, x: &ArrayView2<f32>) -> Result<(), NnError> {
         if x.ncols() != self.in_dim() {
-            return Err(NnError::InputDim { expected: self.in_dim(), got: x.ncols() });
+            return Err(NnError::InputDim {
+                expected: self.in_dim(),
+                got: x.ncols(),
+            });
         }
         Ok(())
     }
@@ -276,10 +374,16 @@ impl Network {
     pub fn check_data(&self, x: &ArrayView2<f32>, y: &ArrayView2<f32>) -> Result<(), NnError> {
         self.check_input(x)?;
         if y.ncols() != self.out_dim() {
-            return Err(NnError::TargetDim { expected: self.out_dim(), got: y.ncols() });
+            return Err(NnError::TargetDim {
+                expected: self.out_dim(),
+                got: y.ncols(),
+            });
         }
         if x.nrows() != y.nrows() {
-            return Err(NnError::RowMismatch { x_rows: x.nrows(), y_rows: y.nrows() });
+            return Err(NnError::RowMismatch {
+                x_rows: x.nrows(),
+                y_rows: y.nrows(),
+            });
         }
         if x.nrows() == 0 {
             return Err(NnError::EmptyData);
@@ -297,14 +401,25 @@ impl Network {
         let x = x.as_standard_layout();
         let xs = x.as_slice().expect("standard layout");
         self.forward(xs, x.nrows(), &mut ws);
-        Ok(Array2::from_shape_vec((x.nrows(), self.out_dim()), ws.output().to_vec()).expect("output has n × out_dim values"))
+        Ok(
+            Array2::from_shape_vec((x.nrows(), self.out_dim()), ws.output().to_vec())
+                .expect("output has n × out_dim values"),
+        )
     }
 
     /// Forward pass without dropout, leaving every layer's z and a in `ws`.
     /// `x` is row-major with `rows` rows of `in_dim` values; callers have checked the width.
     pub fn forward(&self, x: &[f32], rows: usize, ws: &mut Workspace) {
         if unit_major::suits(&self.shapes) {
-            unit_major::forward(&self.shapes, &self.params, Samples::Rows(x), rows, Keep::PreActivations, &mut ws.units, None);
+            unit_major::forward(
+                &self.shapes,
+                &self.params,
+                Samples::Rows(x),
+                rows,
+                Keep::PreActivations,
+                &mut ws.units,
+                None,
+            );
             ws.rows_from_units(&self.shapes, rows);
         } else {
             self.forward_impl(x, rows, ws, None);
@@ -317,15 +432,33 @@ impl Network {
     /// `samples` holds `rows` samples of `in_dim` values; callers have checked the width. A grid
     /// drawn again and again is best laid out unit-major once ([`unit_major::to_units`]).
     pub fn forward_units(&self, samples: Samples, rows: usize, ub: &mut UnitBuffers) {
-        unit_major::forward(&self.shapes, &self.params, samples, rows, Keep::Needed, ub, None);
+        unit_major::forward(
+            &self.shapes,
+            &self.params,
+            samples,
+            rows,
+            Keep::Needed,
+            ub,
+            None,
+        );
     }
 
-    fn forward_impl(&self, x: &[f32], rows: usize, ws: &mut Workspace, mut rng: Option<&mut NnRng>) {
+    fn forward_impl(
+        &self,
+        x: &[f32],
+        rows: usize,
+        ws: &mut Workspace,
+        mut rng: Option<&mut NnRng>,
+    ) {
         ws.prepare(&self.shapes, rows);
         ws.units_only = false;
         for (l, s) in self.shapes.iter().enumerate() {
             let (done, rest) = ws.layers.split_at_mut(l);
-            let input: &[f32] = if l == 0 { x } else { done[l - 1].input_for_next() };
+            let input: &[f32] = if l == 0 {
+                x
+            } else {
+                done[l - 1].input_for_next()
+            };
             let cur = &mut rest[0];
             let w = &self.params[s.weight_range()];
             let b = &self.params[s.bias_range()];
@@ -370,7 +503,17 @@ impl Network {
         grads: &mut [f32],
         rng: Option<&mut NnRng>,
     ) -> f32 {
-        self.batch_pass(data, Some(pick), y, pick.len(), loss, regularization, ws, grads, rng)
+        self.batch_pass(
+            data,
+            Some(pick),
+            y,
+            pick.len(),
+            loss,
+            regularization,
+            ws,
+            grads,
+            rng,
+        )
     }
 
     /// The two entry points above: sample r is row r of `x`, or row pick[r].
@@ -391,7 +534,20 @@ impl Network {
         ws.units_only = unit_major::suits(&self.shapes);
         if ws.units_only {
             let layers = &self.config.layers;
-            return unit_major::loss_and_gradient(&self.shapes, &self.params, layers, x, pick, y, rows, loss, regularization, &mut ws.units, grads, rng);
+            return unit_major::loss_and_gradient(
+                &self.shapes,
+                &self.params,
+                layers,
+                x,
+                pick,
+                y,
+                rows,
+                loss,
+                regularization,
+                &mut ws.units,
+                grads,
+                rng,
+            );
         }
         let Some(pick) = pick else {
             return self.loss_and_gradient_rows(x, y, rows, loss, regularization, ws, grads, rng);
@@ -399,8 +555,10 @@ impl Network {
         let d = self.in_dim();
         let mut gathered = std::mem::take(&mut ws.gathered);
         gathered.clear();
-        pick.iter().for_each(|&i| gathered.extend_from_slice(&x[i * d..(i + 1) * d]));
-        let value = self.loss_and_gradient_rows(&gathered, y, rows, loss, regularization, ws, grads, rng);
+        pick.iter()
+            .for_each(|&i| gathered.extend_from_slice(&x[i * d..(i + 1) * d]));
+        let value =
+            self.loss_and_gradient_rows(&gathered, y, rows, loss, regularization, ws, grads, rng);
         ws.gathered = gathered;
         value
     }
@@ -430,32 +588,62 @@ impl Network {
                 loss.value_and_grad(&top.z, y, &mut ws.delta, out_dim)
             } else {
                 let v = loss.value_and_grad(&top.a, y, &mut ws.grad_a, out_dim);
-                top.activation_backward(self.shapes[last].activation, &ws.grad_a, &mut ws.delta, out_dim);
+                top.activation_backward(
+                    self.shapes[last].activation,
+                    &ws.grad_a,
+                    &mut ws.delta,
+                    out_dim,
+                );
                 v
             }
         };
 
         for l in (0..=last).rev() {
             let s = &self.shapes[l];
-            let input: &[f32] = if l == 0 { x } else { ws.layers[l - 1].input_for_next() };
+            let input: &[f32] = if l == 0 {
+                x
+            } else {
+                ws.layers[l - 1].input_for_next()
+            };
             let (gw, gb) = grads[s.offset..s.offset + s.n_params()].split_at_mut(s.n_weights());
             linalg::weight_grad(input, &ws.delta, gw, gb, rows, s.in_dim, s.out_dim);
-            let reg = self.config.layers[l].regularization.unwrap_or(regularization);
+            let reg = self.config.layers[l]
+                .regularization
+                .unwrap_or(regularization);
             let w = &self.params[s.weight_range()];
             value += reg.penalty(w);
             reg.add_gradient(w, gw);
             if l > 0 {
-                linalg::input_grad(&ws.delta, w, &mut ws.grad_a, rows, s.in_dim, s.out_dim, &mut ws.transposed);
+                linalg::input_grad(
+                    &ws.delta,
+                    w,
+                    &mut ws.grad_a,
+                    rows,
+                    s.in_dim,
+                    s.out_dim,
+                    &mut ws.transposed,
+                );
                 let below = &ws.layers[l - 1];
                 below.mask_gradient(&mut ws.grad_a);
-                below.activation_backward(self.shapes[l - 1].activation, &ws.grad_a, &mut ws.delta, s.in_dim);
+                below.activation_backward(
+                    self.shapes[l - 1].activation,
+                    &ws.grad_a,
+                    &mut ws.delta,
+                    s.in_dim,
+                );
             }
         }
         value
     }
 
     /// Mean loss (with penalties) on a dataset, without touching gradients.
-    pub fn evaluate_loss(&self, x: ArrayView2<f32>, y: ArrayView2<f32>, loss: Loss, regularization: Regularization) -> Result<f32, NnError> {
+    pub fn evaluate_loss(
+        &self,
+        x: ArrayView2<f32>,
+        y: ArrayView2<f32>,
+        loss: Loss,
+        regularization: Regularization,
+    ) -> Result<f32, NnError> {
         self.check_data(&x, &y)?;
         let mut ws = Workspace::default();
         let x = x.as_standard_layout();
@@ -465,7 +653,10 @@ impl Network {
         let output = if loss.uses_logits() { &top.z } else { &top.a };
         let mut value = loss.value(output, y.as_slice().expect("standard"), self.out_dim());
         for (l, s) in self.shapes.iter().enumerate() {
-            value += self.config.layers[l].regularization.unwrap_or(regularization).penalty(&self.params[s.weight_range()]);
+            value += self.config.layers[l]
+                .regularization
+                .unwrap_or(regularization)
+                .penalty(&self.params[s.weight_range()]);
         }
         Ok(value)
     }
@@ -473,13 +664,36 @@ impl Network {
     /// A Keras-style table of layers and parameter counts.
     pub fn summary(&self) -> String {
         let mut out = String::new();
-        out.push_str(&format!("{:<8} {:<14} {:<16} {:>10}\n", "Layer", "Output shape", "Activation", "Params"));
+        out.push_str(&format!(
+            "{:<8} {:<14} {:<16} {:>10}\n",
+            "Layer", "Output shape", "Activation", "Params"
+        ));
         out.push_str(&format!("{}\n", "─".repeat(51)));
-        out.push_str(&format!("{:<8} {:<14} {:<16} {:>10}\n", "input", format!("(None, {})", self.in_dim()), "", 0));
+        out.push_str(&format!(
+            "{:<8} {:<14} {:<16} {:>10}\n",
+            "input",
+            format!("(None, {})", self.in_dim()),
+            "",
+            0
+        ));
         for (i, s) in self.shapes.iter().enumerate() {
-            let name = if i + 1 == self.shapes.len() { "output".to_string() } else { format!("dense_{}", i + 1) };
-            let act = if s.dropout > 0.0 { format!("{} +drop {}", s.activation, s.dropout) } else { s.activation.to_string() };
-            out.push_str(&format!("{:<8} {:<14} {:<16} {:>10}\n", name, format!("(None, {})", s.out_dim), act, s.n_params()));
+            let name = if i + 1 == self.shapes.len() {
+                "output".to_string()
+            } else {
+                format!("dense_{}", i + 1)
+            };
+            let act = if s.dropout > 0.0 {
+                format!("{} +drop {}", s.activation, s.dropout)
+            } else {
+                s.activation.to_string()
+            };
+            out.push_str(&format!(
+                "{:<8} {:<14} {:<16} {:>10}\n",
+                name,
+                format!("(None, {})", s.out_dim),
+                act,
+                s.n_params()
+            ));
         }
         out.push_str(&format!("{}\n", "─".repeat(51)));
         out.push_str(&format!("Total params: {}\n", self.n_params()));
@@ -502,7 +716,11 @@ pub struct LayerBuffers {
 
 impl LayerBuffers {
     pub(crate) fn with_len(len: usize) -> LayerBuffers {
-        LayerBuffers { z: vec![0.0; len], a: vec![0.0; len], ..Default::default() }
+        LayerBuffers {
+            z: vec![0.0; len],
+            a: vec![0.0; len],
+            ..Default::default()
+        }
     }
 
     /// True when dropout masked this layer's activations in the last pass.
@@ -519,13 +737,19 @@ impl LayerBuffers {
     /// feed the next layer. Otherwise the layer passes `a` on as it is.
     pub(crate) fn drop_out(&mut self, rate: f32, rng: Option<&mut NnRng>) {
         self.dropped = false;
-        let Some(rng) = rng.filter(|_| rate > 0.0) else { return };
+        let Some(rng) = rng.filter(|_| rate > 0.0) else {
+            return;
+        };
         let keep = 1.0 - rate;
         let scale = 1.0 / keep;
         self.mask.resize(self.a.len(), 0.0);
         self.out.resize(self.a.len(), 0.0);
         for ((m, o), &v) in self.mask.iter_mut().zip(self.out.iter_mut()).zip(&self.a) {
-            *m = if rng.random::<f32>() < keep { scale } else { 0.0 };
+            *m = if rng.random::<f32>() < keep {
+                scale
+            } else {
+                0.0
+            };
             *o = v * *m;
         }
         self.dropped = true;
@@ -562,11 +786,24 @@ pub struct Workspace {
 
 impl Workspace {
     fn prepare(&mut self, shapes: &[LayerShape], rows: usize) {
-        let widest = shapes.iter().map(|s| s.out_dim.max(s.in_dim)).max().unwrap_or(0);
-        let matches = self.rows == rows && self.layers.len() == shapes.len() && self.layers.iter().zip(shapes).all(|(b, s)| b.z.len() == rows * s.out_dim);
+        let widest = shapes
+            .iter()
+            .map(|s| s.out_dim.max(s.in_dim))
+            .max()
+            .unwrap_or(0);
+        let matches = self.rows == rows
+            && self.layers.len() == shapes.len()
+            && self
+                .layers
+                .iter()
+                .zip(shapes)
+                .all(|(b, s)| b.z.len() == rows * s.out_dim);
         if !matches {
             self.rows = rows;
-            self.layers = shapes.iter().map(|s| LayerBuffers::with_len(rows * s.out_dim)).collect();
+            self.layers = shapes
+                .iter()
+                .map(|s| LayerBuffers::with_len(rows * s.out_dim))
+                .collect();
             self.delta = vec![0.0; rows * widest];
             self.grad_a = vec![0.0; rows * widest];
         }
@@ -607,14 +844,18 @@ impl Workspace {
 
     /// The network's output a_L after a forward pass or [`Network::loss_and_gradient`].
     pub fn output(&self) -> &[f32] {
-        if self.units_only { self.units.output_rows() } else { &self.layers.last().expect("forward ran").a }
+        if self.units_only {
+            self.units.output_rows()
+        } else {
+            &self.layers.last().expect("forward ran").a
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activation::StepGradient;
+    use crate::nn::activation::StepGradient;
 
     /// The unit-major passes (small layers) and the row passes (wide layers) are two
     /// implementations of one definition: on the same network and batch they must agree.
@@ -627,45 +868,108 @@ mod tests {
             Activation::LeakyRelu { slope: 0.1 },
             Activation::Elu { alpha: 1.0 },
             Activation::Gelu,
-            Activation::Step { gradient: StepGradient::StraightThrough },
+            Activation::Step {
+                gradient: StepGradient::StraightThrough,
+            },
         ];
         let heads = [
-            (LayerConfig::new(1, Activation::Linear), Loss::MeanSquaredError),
-            (LayerConfig::new(1, Activation::Sigmoid), Loss::BinaryCrossEntropy),
-            (LayerConfig::new(3, Activation::Softmax), Loss::CategoricalCrossEntropy),
-            (LayerConfig::new(2, Activation::Tanh), Loss::Huber { delta: 1.0 }),
+            (
+                LayerConfig::new(1, Activation::Linear),
+                Loss::MeanSquaredError,
+            ),
+            (
+                LayerConfig::new(1, Activation::Sigmoid),
+                Loss::BinaryCrossEntropy,
+            ),
+            (
+                LayerConfig::new(3, Activation::Softmax),
+                Loss::CategoricalCrossEntropy,
+            ),
+            (
+                LayerConfig::new(2, Activation::Tanh),
+                Loss::Huber { delta: 1.0 },
+            ),
         ];
         let mut rng = rng_from_seed(7);
         for (h, &act) in hidden.iter().enumerate() {
             for (head, loss) in &heads {
                 for rows in [1usize, 10, 13, 33] {
-                    let mut config = NetworkConfig::new(5, &[7, 4, 9], act, head.clone()).with_seed(h as u64);
+                    let mut config =
+                        NetworkConfig::new(5, &[7, 4, 9], act, head.clone()).with_seed(h as u64);
                     config.layers[1].regularization = Some(Regularization::L2 { rate: 0.01 });
                     let net = Network::new(&config).unwrap();
                     assert!(unit_major::suits(net.layers()));
-                    let x: Vec<f32> = (0..rows * 5).map(|_| rng.random::<f32>() * 4.0 - 2.0).collect();
+                    let x: Vec<f32> = (0..rows * 5)
+                        .map(|_| rng.random::<f32>() * 4.0 - 2.0)
+                        .collect();
                     let y: Vec<f32> = (0..rows)
                         .flat_map(|r| {
                             let k = head.units;
-                            (0..k).map(move |j| if *loss == Loss::CategoricalCrossEntropy { (r % k == j) as u8 as f32 } else { ((r + j) % 2) as f32 })
+                            (0..k).map(move |j| {
+                                if *loss == Loss::CategoricalCrossEntropy {
+                                    (r % k == j) as u8 as f32
+                                } else {
+                                    ((r + j) % 2) as f32
+                                }
+                            })
                         })
                         .collect();
                     let reg = Regularization::L1 { rate: 0.001 };
-                    let (mut g_units, mut g_rows) = (vec![0.0; net.n_params()], vec![0.0; net.n_params()]);
+                    let (mut g_units, mut g_rows) =
+                        (vec![0.0; net.n_params()], vec![0.0; net.n_params()]);
                     let mut ws = Workspace::default();
-                    let v_units = net.loss_and_gradient(&x, &y, rows, *loss, reg, &mut ws, &mut g_units, None);
-                    let v_rows = net.loss_and_gradient_rows(&x, &y, rows, *loss, reg, &mut ws, &mut g_rows, None);
+                    let v_units = net.loss_and_gradient(
+                        &x,
+                        &y,
+                        rows,
+                        *loss,
+                        reg,
+                        &mut ws,
+                        &mut g_units,
+                        None,
+                    );
+                    let v_rows = net.loss_and_gradient_rows(
+                        &x,
+                        &y,
+                        rows,
+                        *loss,
+                        reg,
+                        &mut ws,
+                        &mut g_rows,
+                        None,
+                    );
                     let what = format!("{act} → {} / {loss}, {rows} rows", head.activation);
                     // Reading the batch in place from a larger, reordered data set is the same pass.
                     let mut data = vec![9.0; 5];
-                    x.chunks_exact(5).rev().for_each(|r| data.extend_from_slice(r));
+                    x.chunks_exact(5)
+                        .rev()
+                        .for_each(|r| data.extend_from_slice(r));
                     let pick: Vec<usize> = (0..rows).map(|r| rows - r).collect();
                     let mut g_picked = vec![0.0; net.n_params()];
-                    let v_picked = net.loss_and_gradient_picked(&data, &pick, &y, *loss, reg, &mut ws, &mut g_picked, None);
-                    assert_eq!((v_picked, &g_picked), (v_units, &g_units), "{what}: picked rows");
-                    assert!((v_units - v_rows).abs() <= 1e-5 * v_rows.abs().max(1.0), "{what}: loss {v_units} vs {v_rows}");
+                    let v_picked = net.loss_and_gradient_picked(
+                        &data,
+                        &pick,
+                        &y,
+                        *loss,
+                        reg,
+                        &mut ws,
+                        &mut g_picked,
+                        None,
+                    );
+                    assert_eq!(
+                        (v_picked, &g_picked),
+                        (v_units, &g_units),
+                        "{what}: picked rows"
+                    );
+                    assert!(
+                        (v_units - v_rows).abs() <= 1e-5 * v_rows.abs().max(1.0),
+                        "{what}: loss {v_units} vs {v_rows}"
+                    );
                     for (i, (a, b)) in g_units.iter().zip(&g_rows).enumerate() {
-                        assert!((a - b).abs() <= 1e-5 + 1e-4 * b.abs(), "{what}: gradient {i}: {a} vs {b}");
+                        assert!(
+                            (a - b).abs() <= 1e-5 + 1e-4 * b.abs(),
+                            "{what}: gradient {i}: {a} vs {b}"
+                        );
                     }
                     // And the forward pass read back in rows matches the row pass.
                     net.forward(&x, rows, &mut ws);
@@ -673,7 +977,10 @@ mod tests {
                     net.forward_impl(&x, rows, &mut ws, None);
                     for (l, got) in by_units.iter().enumerate() {
                         for (a, b) in got.iter().zip(&ws.layer(l).a) {
-                            assert!((a - b).abs() <= 1e-5 + 1e-5 * b.abs(), "{what}: layer {l} output {a} vs {b}");
+                            assert!(
+                                (a - b).abs() <= 1e-5 + 1e-5 * b.abs(),
+                                "{what}: layer {l} output {a} vs {b}"
+                            );
                         }
                     }
                 }
@@ -686,12 +993,20 @@ mod tests {
     /// on both paths.
     #[test]
     fn dropout_gradients_match_finite_differences_under_the_same_mask() {
-        let mut config = NetworkConfig::new(3, &[6, 5], Activation::Tanh, LayerConfig::new(1, Activation::Linear)).with_seed(3);
+        let mut config = NetworkConfig::new(
+            3,
+            &[6, 5],
+            Activation::Tanh,
+            LayerConfig::new(1, Activation::Linear),
+        )
+        .with_seed(3);
         config.layers[0].dropout = 0.4;
         config.layers[1].dropout = 0.3;
         let net = Network::new(&config).unwrap();
         let rows = 7;
-        let x: Vec<f32> = (0..rows * 3).map(|i| ((i * 37 % 11) as f32 / 5.5) - 1.0).collect();
+        let x: Vec<f32> = (0..rows * 3)
+            .map(|i| ((i * 37 % 11) as f32 / 5.5) - 1.0)
+            .collect();
         let y: Vec<f32> = (0..rows).map(|r| (r % 3) as f32 - 1.0).collect();
         let loss = Loss::MeanSquaredError;
         for units in [true, false] {
@@ -699,16 +1014,46 @@ mod tests {
                 let mut ws = Workspace::default();
                 let mut rng = rng_from_seed(11);
                 if units {
-                    n.loss_and_gradient(&x, &y, rows, loss, Regularization::None, &mut ws, grads, Some(&mut rng))
+                    n.loss_and_gradient(
+                        &x,
+                        &y,
+                        rows,
+                        loss,
+                        Regularization::None,
+                        &mut ws,
+                        grads,
+                        Some(&mut rng),
+                    )
                 } else {
-                    n.loss_and_gradient_rows(&x, &y, rows, loss, Regularization::None, &mut ws, grads, Some(&mut rng))
+                    n.loss_and_gradient_rows(
+                        &x,
+                        &y,
+                        rows,
+                        loss,
+                        Regularization::None,
+                        &mut ws,
+                        grads,
+                        Some(&mut rng),
+                    )
                 }
             };
             let mut grads = vec![0.0; net.n_params()];
             eval(&net, &mut grads);
             let mut plain = vec![0.0; net.n_params()];
-            net.loss_and_gradient(&x, &y, rows, loss, Regularization::None, &mut Workspace::default(), &mut plain, None);
-            assert!(grads.iter().zip(&plain).any(|(a, b)| (a - b).abs() > 1e-4), "dropout changed nothing");
+            net.loss_and_gradient(
+                &x,
+                &y,
+                rows,
+                loss,
+                Regularization::None,
+                &mut Workspace::default(),
+                &mut plain,
+                None,
+            );
+            assert!(
+                grads.iter().zip(&plain).any(|(a, b)| (a - b).abs() > 1e-4),
+                "dropout changed nothing"
+            );
             let h = 1e-2;
             let mut scratch = vec![0.0; net.n_params()];
             for i in 0..net.n_params() {
@@ -717,8 +1062,13 @@ mod tests {
                     p[i] += d;
                     Network::from_params(&config, p).unwrap()
                 };
-                let fd = (eval(&shifted(h), &mut scratch) - eval(&shifted(-h), &mut scratch)) / (2.0 * h);
-                assert!((fd - grads[i]).abs() <= 2e-3 + 2e-2 * fd.abs(), "units={units} parameter {i}: analytic {} vs numeric {fd}", grads[i]);
+                let fd = (eval(&shifted(h), &mut scratch) - eval(&shifted(-h), &mut scratch))
+                    / (2.0 * h);
+                assert!(
+                    (fd - grads[i]).abs() <= 2e-3 + 2e-2 * fd.abs(),
+                    "units={units} parameter {i}: analytic {} vs numeric {fd}",
+                    grads[i]
+                );
             }
         }
     }

@@ -4,7 +4,7 @@
 //! SIMD build can fuse its multiply-adds. Accuracy is within a few ulp of the exact functions
 //! (tested below).
 
-use crate::simd::F4;
+use crate::kernels::simd::F4;
 
 const LOG2E: f32 = std::f32::consts::LOG2_E;
 // ln 2 split in two so that n·LN2_HI is exact for |n| < 2^9 (Cody & Waite range reduction).
@@ -22,7 +22,12 @@ pub fn exp(x: f32) -> f32 {
     let k = (t.to_bits() as i32).wrapping_sub(ROUND_MAGIC.to_bits() as i32);
     let r = x - n * LN2_HI - n * LN2_LO;
     // Taylor polynomial of e^r on |r| ≤ ln2/2: the degree-7 remainder is below 1.3e-8.
-    let p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
+    let p = 1.0
+        + r * (1.0
+            + r * (0.5
+                + r * (1.0 / 6.0
+                    + r * (1.0 / 24.0
+                        + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
     p * f32::from_bits(((k + 127) << 23) as u32)
 }
 
@@ -53,7 +58,7 @@ pub const TANH_FIT: [f32; 12] = [
     4.893_525e-3,
 ];
 
-/// Runs of at least this many values take the tanh coefficients through [`crate::simd::held`],
+/// Runs of at least this many values take the tanh coefficients through [`crate::kernels::simd::held`],
 /// shorter ones as constants. Measured in Chromium: neuron maps ~9 % faster, batches of 10 through
 /// 8-unit layers (96 values) ~5 %; at 48 values or fewer the set-up costs more than it saves (−6 %).
 pub const HELD_FIT_RUN: usize = 64;
@@ -136,12 +141,15 @@ mod tests {
     /// values bit for bit, so a neuron's map shows exactly what training computes.
     #[test]
     fn tanh_activation_is_the_same_on_long_and_short_runs() {
-        let z: Vec<f32> = (0..3000).map(|i| (i as f32 - 1500.0) / 97.0).chain([f32::NAN, 40.0, -40.0, -0.0]).collect();
+        let z: Vec<f32> = (0..3000)
+            .map(|i| (i as f32 - 1500.0) / 97.0)
+            .chain([f32::NAN, 40.0, -40.0, -0.0])
+            .collect();
         let mut long = vec![0.0; z.len()];
-        crate::activation::Activation::Tanh.forward(&z, &mut long, 1);
+        crate::nn::activation::Activation::Tanh.forward(&z, &mut long, 1);
         for (chunk, want) in z.chunks(100).zip(long.chunks(100)) {
             let mut short = vec![0.0; chunk.len()];
-            crate::activation::Activation::Tanh.forward(chunk, &mut short, 1);
+            crate::nn::activation::Activation::Tanh.forward(chunk, &mut short, 1);
             for ((s, w), v) in short.iter().zip(want).zip(chunk) {
                 assert_eq!(s.to_bits(), w.to_bits(), "tanh({v})");
                 assert_eq!(s.to_bits(), super::tanh(*v).to_bits());

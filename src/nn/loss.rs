@@ -2,7 +2,7 @@
 //! (and over outputs for element-wise losses), as in Keras and PyTorch's default reduction.
 //! The cross-entropies take logits, never probabilities, so they stay finite for any input.
 
-use crate::activation::{Activation, sigmoid, softplus};
+use crate::nn::activation::{Activation, sigmoid, softplus};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -30,7 +30,9 @@ pub enum Loss {
     MeanSquaredError,
     MeanAbsoluteError,
     /// Smooth L1: quadratic within `delta` of the target, linear beyond (PyTorch default δ = 1).
-    Huber { delta: f32 },
+    Huber {
+        delta: f32,
+    },
     BinaryCrossEntropy,
     CategoricalCrossEntropy,
 }
@@ -49,7 +51,10 @@ impl Loss {
 
     /// True when the loss reads the output layer's pre-activations (logits) rather than a = f(z).
     pub fn uses_logits(&self) -> bool {
-        matches!(self, Loss::BinaryCrossEntropy | Loss::CategoricalCrossEntropy)
+        matches!(
+            self,
+            Loss::BinaryCrossEntropy | Loss::CategoricalCrossEntropy
+        )
     }
 
     /// The output activation this loss is paired with, if it needs one.
@@ -64,25 +69,47 @@ impl Loss {
     /// A sentence for a tooltip.
     pub fn description(&self) -> &'static str {
         match self {
-            Loss::MeanSquaredError => "Average squared distance to the target: punishes big misses hard.",
-            Loss::MeanAbsoluteError => "Average absolute distance to the target: robust to outliers.",
+            Loss::MeanSquaredError => {
+                "Average squared distance to the target: punishes big misses hard."
+            }
+            Loss::MeanAbsoluteError => {
+                "Average absolute distance to the target: robust to outliers."
+            }
             Loss::Huber { .. } => "Squared error for small misses, absolute error for big ones.",
             Loss::BinaryCrossEntropy => "How surprised a yes/no probability is by the true label.",
-            Loss::CategoricalCrossEntropy => "How surprised the class probabilities are by the true class.",
+            Loss::CategoricalCrossEntropy => {
+                "How surprised the class probabilities are by the true class."
+            }
         }
     }
 
     /// Checks that this loss can follow an output layer with activation `act` and `outputs` units.
-    pub fn check_output(&self, act: Activation, outputs: usize) -> Result<(), crate::NnError> {
-        let incompatible = |hint| Err(crate::NnError::Incompatible { activation: act.to_string(), loss: self.to_string(), hint });
+    pub fn check_output(
+        &self,
+        act: Activation,
+        outputs: usize,
+    ) -> Result<(), crate::error::NnError> {
+        let incompatible = |hint| {
+            Err(crate::error::NnError::Incompatible {
+                activation: act.to_string(),
+                loss: self.to_string(),
+                hint,
+            })
+        };
         match self {
-            Loss::BinaryCrossEntropy if act != Activation::Sigmoid => incompatible("binary cross-entropy needs a sigmoid output"),
-            Loss::CategoricalCrossEntropy if act != Activation::Softmax => incompatible("categorical cross-entropy needs a softmax output"),
-            Loss::CategoricalCrossEntropy if outputs < 2 => incompatible("categorical cross-entropy needs at least 2 output units"),
+            Loss::BinaryCrossEntropy if act != Activation::Sigmoid => {
+                incompatible("binary cross-entropy needs a sigmoid output")
+            }
+            Loss::CategoricalCrossEntropy if act != Activation::Softmax => {
+                incompatible("categorical cross-entropy needs a softmax output")
+            }
+            Loss::CategoricalCrossEntropy if outputs < 2 => {
+                incompatible("categorical cross-entropy needs at least 2 output units")
+            }
             _ if act == Activation::Softmax && *self != Loss::CategoricalCrossEntropy => {
                 incompatible("a softmax output is trained with categorical cross-entropy")
             }
-            Loss::Huber { delta } => crate::NnError::positive("Huber delta", *delta),
+            Loss::Huber { delta } => crate::error::NnError::positive("Huber delta", *delta),
             _ => Ok(()),
         }
     }
@@ -92,7 +119,13 @@ impl Loss {
     /// `output` is row-major with `cols` units per row: logits for the cross-entropies,
     /// activations otherwise (see [`Loss::uses_logits`]). `target` has the same shape
     /// (one-hot rows for categorical cross-entropy).
-    pub fn value_and_grad(&self, output: &[f32], target: &[f32], grad: &mut [f32], cols: usize) -> f32 {
+    pub fn value_and_grad(
+        &self,
+        output: &[f32],
+        target: &[f32],
+        grad: &mut [f32],
+        cols: usize,
+    ) -> f32 {
         let n = output.len() as f32;
         let rows = (output.len() / cols.max(1)) as f32;
         let mut total = 0.0f64;
@@ -109,7 +142,13 @@ impl Loss {
                 for ((g, &a), &y) in grad.iter_mut().zip(output).zip(target) {
                     let r = a - y;
                     total += r.abs() as f64;
-                    *g = if r > 0.0 { 1.0 / n } else if r < 0.0 { -1.0 / n } else { 0.0 };
+                    *g = if r > 0.0 {
+                        1.0 / n
+                    } else if r < 0.0 {
+                        -1.0 / n
+                    } else {
+                        0.0
+                    };
                 }
                 (total / n as f64) as f32
             }
@@ -134,7 +173,11 @@ impl Loss {
                 (total / n as f64) as f32
             }
             Loss::CategoricalCrossEntropy => {
-                for ((zr, yr), gr) in output.chunks_exact(cols).zip(target.chunks_exact(cols)).zip(grad.chunks_exact_mut(cols)) {
+                for ((zr, yr), gr) in output
+                    .chunks_exact(cols)
+                    .zip(target.chunks_exact(cols))
+                    .zip(grad.chunks_exact_mut(cols))
+                {
                     let max = zr.iter().copied().fold(f32::NEG_INFINITY, f32::max);
                     let log_sum = zr.iter().map(|&z| (z - max).exp()).sum::<f32>().ln() + max;
                     let y_sum: f32 = yr.iter().sum();
@@ -157,7 +200,7 @@ impl Loss {
 }
 
 /// One output's share of the mean squared error over `n` values: (a − y)² and its slope
-/// 2(a − y)/n. [`Loss::value_and_grad`] and the whole-network step of [`crate::unit_major`] both
+/// 2(a − y)/n. [`Loss::value_and_grad`] and the whole-network step of [`crate::nn::unit_major`] both
 /// use it, so their gradients agree bit for bit.
 #[inline(always)]
 pub(crate) fn squared_error(a: f32, y: f32, n: f32) -> (f32, f32) {
@@ -179,7 +222,7 @@ impl fmt::Display for Loss {
 }
 
 impl FromStr for Loss {
-    type Err = crate::NnError;
+    type Err = crate::error::NnError;
 
     /// Parses `mse`, `mae`, `huber`, `huber(0.5)`, `bce`, `cce` (and the long names).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -189,13 +232,23 @@ impl FromStr for Loss {
             "mae" | "mean_absolute_error" => Loss::MeanAbsoluteError,
             "huber" | "smooth_l1" => Loss::Huber { delta: 1.0 },
             "bce" | "binary_cross_entropy" | "binary_crossentropy" => Loss::BinaryCrossEntropy,
-            "cce" | "categorical_cross_entropy" | "categorical_crossentropy" => Loss::CategoricalCrossEntropy,
-            other => match other.strip_prefix("huber(").and_then(|r| r.strip_suffix(')')).map(|v| v.trim().parse::<f32>()) {
+            "cce" | "categorical_cross_entropy" | "categorical_crossentropy" => {
+                Loss::CategoricalCrossEntropy
+            }
+            other => match other
+                .strip_prefix("huber(")
+                .and_then(|r| r.strip_suffix(')'))
+                .map(|v| v.trim().parse::<f32>())
+            {
                 Some(Ok(delta)) => {
-                    crate::NnError::positive("Huber delta", delta)?;
+                    crate::error::NnError::positive("Huber delta", delta)?;
                     Loss::Huber { delta }
                 }
-                _ => return Err(crate::NnError::Config(format!("unknown loss '{s}' (expected mse, mae, huber, huber(delta), bce or cce)"))),
+                _ => {
+                    return Err(crate::error::NnError::Config(format!(
+                        "unknown loss '{s}' (expected mse, mae, huber, huber(delta), bce or cce)"
+                    )));
+                }
             },
         };
         Ok(loss)

@@ -31,7 +31,15 @@ pub fn affine(a: &[f32], w: &[f32], bias: &[f32], c: &mut [f32], m: usize, k: us
 }
 
 /// dw (k×n) = aᵀ (k×m) · d (m×n), and db (n) = column sums of d. Overwrites dw and db.
-pub fn weight_grad(a: &[f32], d: &[f32], dw: &mut [f32], db: &mut [f32], m: usize, k: usize, n: usize) {
+pub fn weight_grad(
+    a: &[f32],
+    d: &[f32],
+    dw: &mut [f32],
+    db: &mut [f32],
+    m: usize,
+    k: usize,
+    n: usize,
+) {
     db.fill(0.0);
     for drow in d[..m * n].chunks_exact(n) {
         for (b, &dv) in db.iter_mut().zip(drow) {
@@ -58,7 +66,15 @@ pub fn weight_grad(a: &[f32], d: &[f32], dw: &mut [f32], db: &mut [f32], m: usiz
 /// da (m×k) = d (m×n) · wᵀ (n×k). Overwrites da. `scratch` holds wᵀ for small kernels, so that
 /// the inner loop is an axpy along contiguous memory rather than a dot product (which the
 /// compiler may not vectorise: it would have to reorder the float sum).
-pub fn input_grad(d: &[f32], w: &[f32], da: &mut [f32], m: usize, k: usize, n: usize, scratch: &mut Vec<f32>) {
+pub fn input_grad(
+    d: &[f32],
+    w: &[f32],
+    da: &mut [f32],
+    m: usize,
+    k: usize,
+    n: usize,
+    scratch: &mut Vec<f32>,
+) {
     if k * n <= SMALL_KERNEL {
         scratch.resize(k * n, 0.0);
         for (p, wrow) in w.chunks_exact(n).enumerate() {

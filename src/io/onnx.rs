@@ -27,10 +27,10 @@
 //! assert!(bytes.len() > (2 * 3 + 3 + 3 + 1) * 4);
 //! ```
 
-use crate::activation::Activation;
 use crate::data::{Feature, FeatureSet, Scaler, Scaling};
 use crate::error::NnError;
-use crate::network::Network;
+use crate::nn::activation::Activation;
+use crate::nn::network::Network;
 
 /// The operator set the graph is written for (ONNX 1.8, 2020; every runtime in use reads it).
 pub const OPSET: i64 = 13;
@@ -84,7 +84,10 @@ pub fn export(net: &Network, options: &OnnxOptions) -> Result<Vec<u8>, NnError> 
 
     if let Some(features) = options.features {
         if features.len() != net.in_dim() {
-            return Err(NnError::InputDim { expected: net.in_dim(), got: features.len() });
+            return Err(NnError::InputDim {
+                expected: net.in_dim(),
+                got: features.len(),
+            });
         }
         // x1, x2 as they are: the raw point is already the network's input.
         if features.features() != [Feature::X1, Feature::X2] {
@@ -95,13 +98,28 @@ pub fn export(net: &Network, options: &OnnxOptions) -> Result<Vec<u8>, NnError> 
 
     if let Some(scaler) = options.scaler.filter(|s| s.kind != Scaling::None) {
         if scaler.n_features() != net.in_dim() {
-            return Err(NnError::InputDim { expected: net.in_dim(), got: scaler.n_features() });
+            return Err(NnError::InputDim {
+                expected: net.in_dim(),
+                got: scaler.n_features(),
+            });
         }
         let dims = [net.in_dim() as i64];
         graph.initializer("scaler/offset", &dims, &scaler.offset);
         graph.initializer("scaler/scale", &dims, &scaler.scale);
-        graph.node("Sub", "scaler/sub", &[&current, "scaler/offset"], "scaler/centered", Vec::new());
-        graph.node("Mul", "scaler/mul", &["scaler/centered", "scaler/scale"], "scaler/scaled", Vec::new());
+        graph.node(
+            "Sub",
+            "scaler/sub",
+            &[&current, "scaler/offset"],
+            "scaler/centered",
+            Vec::new(),
+        );
+        graph.node(
+            "Mul",
+            "scaler/mul",
+            &["scaler/centered", "scaler/scale"],
+            "scaler/scaled",
+            Vec::new(),
+        );
         current = "scaler/scaled".into();
     }
 
@@ -111,13 +129,35 @@ pub fn export(net: &Network, options: &OnnxOptions) -> Result<Vec<u8>, NnError> 
         let last = l + 1 == n_layers;
         let kernel = format!("{prefix}/kernel");
         let bias = format!("{prefix}/bias");
-        graph.initializer(&kernel, &[shape.in_dim as i64, shape.out_dim as i64], net.weights(l).as_slice().unwrap_or(&[]));
+        graph.initializer(
+            &kernel,
+            &[shape.in_dim as i64, shape.out_dim as i64],
+            net.weights(l).as_slice().unwrap_or(&[]),
+        );
         graph.initializer(&bias, &[shape.out_dim as i64], net.biases(l));
         let linear = matches!(shape.activation, Activation::Linear);
-        let z = if last && linear { OUTPUT_NAME.to_string() } else { format!("{prefix}/z") };
-        graph.node("Gemm", &format!("{prefix}/gemm"), &[&current, &kernel, &bias], &z, vec![Attribute::int("transB", 0)]);
-        let a = if last { OUTPUT_NAME.to_string() } else { format!("{prefix}/a") };
-        current = if linear { z } else { graph.activation(shape.activation, &prefix, &z, &a) };
+        let z = if last && linear {
+            OUTPUT_NAME.to_string()
+        } else {
+            format!("{prefix}/z")
+        };
+        graph.node(
+            "Gemm",
+            &format!("{prefix}/gemm"),
+            &[&current, &kernel, &bias],
+            &z,
+            vec![Attribute::int("transB", 0)],
+        );
+        let a = if last {
+            OUTPUT_NAME.to_string()
+        } else {
+            format!("{prefix}/a")
+        };
+        current = if linear {
+            z
+        } else {
+            graph.activation(shape.activation, &prefix, &z, &a)
+        };
     }
 
     let mut model = Message::default();
@@ -140,7 +180,9 @@ pub fn export(net: &Network, options: &OnnxOptions) -> Result<Vec<u8>, NnError> 
         model.message(14, &entry);
     }
     if model.0.len() >= MAX_BYTES {
-        return Err(NnError::Config("the model does not fit in one ONNX file (protobuf messages stop at 2 GiB)".into()));
+        return Err(NnError::Config(
+            "the model does not fit in one ONNX file (protobuf messages stop at 2 GiB)".into(),
+        ));
     }
     Ok(model.0)
 }
@@ -158,10 +200,16 @@ enum AttributeValue {
 
 impl Attribute {
     fn float(name: &'static str, value: f32) -> Self {
-        Attribute { name, value: AttributeValue::Float(value) }
+        Attribute {
+            name,
+            value: AttributeValue::Float(value),
+        }
     }
     fn int(name: &'static str, value: i64) -> Self {
-        Attribute { name, value: AttributeValue::Int(value) }
+        Attribute {
+            name,
+            value: AttributeValue::Int(value),
+        }
     }
     fn encode(&self) -> Message {
         let mut m = Message::default();
@@ -189,7 +237,14 @@ struct GraphBuilder {
 }
 
 impl GraphBuilder {
-    fn node(&mut self, op: &str, name: &str, inputs: &[&str], output: &str, attributes: Vec<Attribute>) {
+    fn node(
+        &mut self,
+        op: &str,
+        name: &str,
+        inputs: &[&str],
+        output: &str,
+        attributes: Vec<Attribute>,
+    ) {
         let mut m = Message::default();
         for input in inputs {
             m.string(1, input);
@@ -230,18 +285,36 @@ impl GraphBuilder {
     /// Adds the nodes computing `features` of the raw points in `input` ([N, 2]); returns the
     /// name of the [N, features.len()] result.
     fn features(&mut self, features: &FeatureSet, input: &str) -> String {
-        let uses = |a: Feature, b: Feature, c: Feature, d: Feature| features.features().iter().any(|f| [a, b, c, d].contains(f));
+        let uses = |a: Feature, b: Feature, c: Feature, d: Feature| {
+            features.features().iter().any(|f| [a, b, c, d].contains(f))
+        };
         let coordinate = |g: &mut GraphBuilder, k: i64| {
             let index = format!("features/index_{k}");
             g.int_initializer(&index, &[k]);
             let out = format!("features/x{}", k + 1);
             let gather_attr = vec![Attribute::int("axis", 1)];
-            g.node("Gather", &format!("features/gather_x{}", k + 1), &[input, &index], &out, gather_attr);
+            g.node(
+                "Gather",
+                &format!("features/gather_x{}", k + 1),
+                &[input, &index],
+                &out,
+                gather_attr,
+            );
         };
-        if uses(Feature::X1, Feature::X1Squared, Feature::X1X2, Feature::SinX1) {
+        if uses(
+            Feature::X1,
+            Feature::X1Squared,
+            Feature::X1X2,
+            Feature::SinX1,
+        ) {
             coordinate(self, 0);
         }
-        if uses(Feature::X2, Feature::X2Squared, Feature::X1X2, Feature::SinX2) {
+        if uses(
+            Feature::X2,
+            Feature::X2Squared,
+            Feature::X1X2,
+            Feature::SinX2,
+        ) {
             coordinate(self, 1);
         }
         let (x1, x2) = ("features/x1", "features/x2");
@@ -262,7 +335,13 @@ impl GraphBuilder {
             }
         }
         let refs: Vec<&str> = columns.iter().map(String::as_str).collect();
-        self.node("Concat", "features/concat", &refs, "features/all", vec![Attribute::int("axis", 1)]);
+        self.node(
+            "Concat",
+            "features/concat",
+            &refs,
+            "features/all",
+            vec![Attribute::int("axis", 1)],
+        );
         "features/all".into()
     }
 
@@ -283,14 +362,24 @@ impl GraphBuilder {
             Activation::Sigmoid => Some(simple("Sigmoid", vec![])),
             Activation::Tanh => Some(simple("Tanh", vec![])),
             Activation::Relu => Some(simple("Relu", vec![])),
-            Activation::LeakyRelu { slope } => Some(simple("LeakyRelu", vec![Attribute::float("alpha", slope)])),
-            Activation::Elu { alpha } => Some(simple("Elu", vec![Attribute::float("alpha", alpha)])),
+            Activation::LeakyRelu { slope } => {
+                Some(simple("LeakyRelu", vec![Attribute::float("alpha", slope)]))
+            }
+            Activation::Elu { alpha } => {
+                Some(simple("Elu", vec![Attribute::float("alpha", alpha)]))
+            }
             Activation::Softplus => Some(simple("Softplus", vec![])),
             Activation::Softmax => Some(simple("Softmax", vec![Attribute::int("axis", 1)])),
             Activation::Step { .. } | Activation::Gelu => None,
         };
         if let Some((op, attributes)) = single {
-            self.node(op, &format!("{prefix}/{}", op.to_ascii_lowercase()), &[z], out, attributes);
+            self.node(
+                op,
+                &format!("{prefix}/{}", op.to_ascii_lowercase()),
+                &[z],
+                out,
+                attributes,
+            );
             return out.to_string();
         }
         match act {
@@ -310,8 +399,20 @@ impl GraphBuilder {
                 // 1 where z > 0, else 0 (step(0) = 0, as in the forward pass).
                 let zero = self.constant("const/zero", 0.0);
                 let positive = format!("{prefix}/step_positive");
-                self.node("Greater", &format!("{prefix}/step_greater"), &[z, &zero], &positive, vec![]);
-                self.node("Cast", &format!("{prefix}/step_cast"), &[&positive], out, vec![Attribute::int("to", FLOAT)]);
+                self.node(
+                    "Greater",
+                    &format!("{prefix}/step_greater"),
+                    &[z, &zero],
+                    &positive,
+                    vec![],
+                );
+                self.node(
+                    "Cast",
+                    &format!("{prefix}/step_cast"),
+                    &[&positive],
+                    out,
+                    vec![Attribute::int("to", FLOAT)],
+                );
             }
             _ => {}
         }
@@ -412,11 +513,29 @@ mod tests {
 
     #[test]
     fn a_scaler_of_the_wrong_width_is_refused() {
-        use crate::network::{LayerConfig, NetworkConfig};
-        let config = NetworkConfig::new(3, &[], Activation::Tanh, LayerConfig::new(1, Activation::Sigmoid));
+        use crate::nn::network::{LayerConfig, NetworkConfig};
+        let config = NetworkConfig::new(
+            3,
+            &[],
+            Activation::Tanh,
+            LayerConfig::new(1, Activation::Sigmoid),
+        );
         let net = Network::new(&config).unwrap();
-        let scaler = Scaler { kind: Scaling::Standardize, offset: vec![0.0; 2], scale: vec![1.0; 2] };
-        let options = OnnxOptions { scaler: Some(&scaler), ..OnnxOptions::default() };
-        assert!(matches!(export(&net, &options), Err(NnError::InputDim { expected: 3, got: 2 })));
+        let scaler = Scaler {
+            kind: Scaling::Standardize,
+            offset: vec![0.0; 2],
+            scale: vec![1.0; 2],
+        };
+        let options = OnnxOptions {
+            scaler: Some(&scaler),
+            ..OnnxOptions::default()
+        };
+        assert!(matches!(
+            export(&net, &options),
+            Err(NnError::InputDim {
+                expected: 3,
+                got: 2
+            })
+        ));
     }
 }
