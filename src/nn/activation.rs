@@ -1,6 +1,7 @@
 //! Activation functions f(z) and their derivatives, applied element-wise (softmax row-wise) to a
 //! batch stored row-major as a flat slice. One variant per function; each carries its parameters.
 
+use crate::nn::token::{self, Form, Param, TokenSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -66,28 +67,11 @@ pub enum Activation {
 }
 
 impl Activation {
-    /// Every activation once, with default parameters (one per menu option).
+    /// Every activation once, with default parameters (one per menu option), in the order of
+    /// its token forms.
     pub fn all() -> [Activation; 12] {
-        [
-            Activation::Linear,
-            Activation::Step {
-                gradient: StepGradient::Perceptron,
-            },
-            Activation::Step {
-                gradient: StepGradient::StraightThrough,
-            },
-            Activation::Step {
-                gradient: StepGradient::Exact,
-            },
-            Activation::Sigmoid,
-            Activation::Tanh,
-            Activation::Relu,
-            Activation::LeakyRelu { slope: 0.01 },
-            Activation::Elu { alpha: 1.0 },
-            Activation::Softplus,
-            Activation::Gelu,
-            Activation::Softmax,
-        ]
+        const { assert!(<Activation as TokenSet>::FORMS.len() == 12) };
+        std::array::from_fn(|i| Self::FORMS[i].defaults())
     }
 
     /// A sentence for a tooltip.
@@ -231,80 +215,122 @@ impl Activation {
     }
 }
 
+impl TokenSet for Activation {
+    const KIND: &'static str = "activation";
+    const FORMS: &'static [Form<Self>] = &[
+        Form {
+            name: "linear",
+            aliases: &["identity"],
+            params: &[],
+            build: |_| Activation::Linear,
+        },
+        Form {
+            name: "step",
+            aliases: &["heaviside"],
+            params: &[],
+            build: |_| Activation::Step {
+                gradient: StepGradient::Perceptron,
+            },
+        },
+        Form {
+            name: "step_ste",
+            aliases: &[],
+            params: &[],
+            build: |_| Activation::Step {
+                gradient: StepGradient::StraightThrough,
+            },
+        },
+        Form {
+            name: "step_exact",
+            aliases: &[],
+            params: &[],
+            build: |_| Activation::Step {
+                gradient: StepGradient::Exact,
+            },
+        },
+        Form {
+            name: "sigmoid",
+            aliases: &["logistic"],
+            params: &[],
+            build: |_| Activation::Sigmoid,
+        },
+        Form {
+            name: "tanh",
+            aliases: &[],
+            params: &[],
+            build: |_| Activation::Tanh,
+        },
+        Form {
+            name: "relu",
+            aliases: &[],
+            params: &[],
+            build: |_| Activation::Relu,
+        },
+        Form {
+            name: "leaky_relu",
+            aliases: &["leakyrelu"],
+            params: &[Param::real("slope", 0.01)],
+            build: |a| Activation::LeakyRelu { slope: a[0] },
+        },
+        Form {
+            name: "elu",
+            aliases: &[],
+            params: &[Param::real("alpha", 1.0)],
+            build: |a| Activation::Elu { alpha: a[0] },
+        },
+        Form {
+            name: "softplus",
+            aliases: &[],
+            params: &[],
+            build: |_| Activation::Softplus,
+        },
+        Form {
+            name: "gelu",
+            aliases: &[],
+            params: &[],
+            build: |_| Activation::Gelu,
+        },
+        Form {
+            name: "softmax",
+            aliases: &[],
+            params: &[],
+            build: |_| Activation::Softmax,
+        },
+    ];
+
+    fn token(&self) -> (&'static str, Vec<f32>) {
+        match *self {
+            Activation::Linear => ("linear", vec![]),
+            Activation::Step { gradient } => match gradient {
+                StepGradient::Perceptron => ("step", vec![]),
+                StepGradient::StraightThrough => ("step_ste", vec![]),
+                StepGradient::Exact => ("step_exact", vec![]),
+            },
+            Activation::Sigmoid => ("sigmoid", vec![]),
+            Activation::Tanh => ("tanh", vec![]),
+            Activation::Relu => ("relu", vec![]),
+            Activation::LeakyRelu { slope } => ("leaky_relu", vec![slope]),
+            Activation::Elu { alpha } => ("elu", vec![alpha]),
+            Activation::Softplus => ("softplus", vec![]),
+            Activation::Gelu => ("gelu", vec![]),
+            Activation::Softmax => ("softmax", vec![]),
+        }
+    }
+}
+
 impl fmt::Display for Activation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Activation::Linear => f.write_str("linear"),
-            Activation::Step {
-                gradient: StepGradient::Perceptron,
-            } => f.write_str("step"),
-            Activation::Step {
-                gradient: StepGradient::StraightThrough,
-            } => f.write_str("step_ste"),
-            Activation::Step {
-                gradient: StepGradient::Exact,
-            } => f.write_str("step_exact"),
-            Activation::Sigmoid => f.write_str("sigmoid"),
-            Activation::Tanh => f.write_str("tanh"),
-            Activation::Relu => f.write_str("relu"),
-            Activation::LeakyRelu { slope } => write!(f, "leaky_relu({slope})"),
-            Activation::Elu { alpha } => write!(f, "elu({alpha})"),
-            Activation::Softplus => f.write_str("softplus"),
-            Activation::Gelu => f.write_str("gelu"),
-            Activation::Softmax => f.write_str("softmax"),
-        }
+        token::write(self, f)
     }
 }
 
 impl FromStr for Activation {
     type Err = crate::error::NnError;
 
-    /// Parses the tokens of [`Display`](fmt::Display): `relu`, `leaky_relu`, `leaky_relu(0.2)`, `elu(0.5)`, `step_ste`…
+    /// Parses the tokens of [`Display`](fmt::Display): `relu`, `leaky_relu`, `leaky_relu(0.2)`,
+    /// `elu(0.5)`, `step_ste`… (see [`TokenSet::FORMS`] for every name and alias).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim().to_ascii_lowercase();
-        let (name, arg) = match s.split_once('(') {
-            Some((name, rest)) => {
-                let inner = rest.strip_suffix(')').ok_or_else(|| {
-                    crate::error::NnError::Config(format!("missing ')' in activation '{s}'"))
-                })?;
-                let value: f32 = inner.trim().parse().map_err(|_| {
-                    crate::error::NnError::Config(format!(
-                        "'{inner}' is not a number in activation '{s}'"
-                    ))
-                })?;
-                (name.trim().to_string(), Some(value))
-            }
-            None => (s.clone(), None),
-        };
-        let act = match name.as_str() {
-            "linear" | "identity" => Activation::Linear,
-            "step" | "heaviside" => Activation::Step {
-                gradient: StepGradient::Perceptron,
-            },
-            "step_ste" => Activation::Step {
-                gradient: StepGradient::StraightThrough,
-            },
-            "step_exact" => Activation::Step {
-                gradient: StepGradient::Exact,
-            },
-            "sigmoid" | "logistic" => Activation::Sigmoid,
-            "tanh" => Activation::Tanh,
-            "relu" => Activation::Relu,
-            "leaky_relu" | "leakyrelu" => Activation::LeakyRelu {
-                slope: arg.unwrap_or(0.01),
-            },
-            "elu" => Activation::Elu {
-                alpha: arg.unwrap_or(1.0),
-            },
-            "softplus" => Activation::Softplus,
-            "gelu" => Activation::Gelu,
-            "softmax" => Activation::Softmax,
-            _ => {
-                return Err(crate::error::NnError::Config(format!(
-                    "unknown activation '{s}' (expected one of linear, step, step_ste, step_exact, sigmoid, tanh, relu, leaky_relu(slope), elu(alpha), softplus, gelu, softmax)"
-                )));
-            }
-        };
+        let act: Activation = token::parse(s)?;
         act.validate()?;
         Ok(act)
     }
@@ -381,4 +407,37 @@ pub fn softmax_row(z: &[f32], out: &mut [f32]) {
     }
     let inv = 1.0 / sum;
     out.iter_mut().for_each(|o| *o *= inv);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::token::check;
+    use proptest::prelude::*;
+
+    #[test]
+    fn every_form_and_alias_reads_and_writes() {
+        check::forms_are_consistent::<Activation>();
+        assert_eq!(
+            Activation::all().map(|a| a.to_string())[7],
+            "leaky_relu(0.01)"
+        );
+    }
+
+    #[test]
+    fn parameters_are_validated_after_parsing() {
+        assert!("leaky_relu(1)".parse::<Activation>().is_err());
+        assert!("elu(0)".parse::<Activation>().is_err());
+        assert_eq!(
+            "LeakyReLU( 0.3 )".parse::<Activation>().unwrap(),
+            Activation::LeakyRelu { slope: 0.3 }
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn tokens_round_trip(a in check::any_member::<Activation>()) {
+            check::round_trips(&a);
+        }
+    }
 }

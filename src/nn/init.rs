@@ -2,6 +2,7 @@
 //! Draws come from the caller's seeded generator in a fixed order (layer by layer, row-major), and
 //! rand_distr does its math through libm, so a seed gives the same network natively and in wasm.
 
+use crate::nn::token::{self, Form, Param, TokenSet};
 use rand::RngExt;
 use rand_distr::{Distribution, Normal, Uniform};
 use serde::{Deserialize, Serialize};
@@ -50,21 +51,36 @@ pub enum Initializer {
 }
 
 impl Initializer {
-    /// Every initializer once, with default parameters.
+    /// Every initializer once, with default parameters, in the order of its token forms.
     pub fn all() -> [Initializer; 8] {
-        [
-            Initializer::GlorotUniform,
-            Initializer::GlorotNormal,
-            Initializer::HeUniform,
-            Initializer::HeNormal,
-            Initializer::LecunNormal,
-            Initializer::Uniform {
-                low: -0.5,
-                high: 0.5,
-            },
-            Initializer::Normal { std: 0.1 },
-            Initializer::Zeros,
-        ]
+        const { assert!(<Initializer as TokenSet>::FORMS.len() == 8) };
+        std::array::from_fn(|i| Self::FORMS[i].defaults())
+    }
+
+    /// A sentence for a tooltip.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Initializer::GlorotUniform => {
+                "Uniform, scaled by the layer's inputs and outputs (Glorot/Xavier): suits tanh and sigmoid."
+            }
+            Initializer::GlorotNormal => {
+                "Normal, scaled by the layer's inputs and outputs (Glorot/Xavier)."
+            }
+            Initializer::HeUniform => {
+                "Uniform, scaled by the layer's inputs (He/Kaiming): suits ReLU."
+            }
+            Initializer::HeNormal => {
+                "Normal, scaled by the layer's inputs (He/Kaiming): suits ReLU."
+            }
+            Initializer::LecunNormal => "Normal with variance 1 / inputs (LeCun).",
+            Initializer::Uniform { .. } => {
+                "Uniform between two fixed bounds, whatever the layer size."
+            }
+            Initializer::Normal { .. } => "Normal with a fixed spread, whatever the layer size.",
+            Initializer::Zeros => {
+                "All weights zero: every neuron of a layer stays identical (try it to see why not)."
+            }
+        }
     }
 
     pub(crate) fn validate(&self) -> Result<(), crate::error::NnError> {
@@ -108,18 +124,79 @@ impl Initializer {
     }
 }
 
+impl TokenSet for Initializer {
+    const KIND: &'static str = "initializer";
+    const FORMS: &'static [Form<Self>] = &[
+        Form {
+            name: "glorot_uniform",
+            aliases: &["xavier_uniform"],
+            params: &[],
+            build: |_| Initializer::GlorotUniform,
+        },
+        Form {
+            name: "glorot_normal",
+            aliases: &["xavier_normal"],
+            params: &[],
+            build: |_| Initializer::GlorotNormal,
+        },
+        Form {
+            name: "he_uniform",
+            aliases: &["kaiming_uniform"],
+            params: &[],
+            build: |_| Initializer::HeUniform,
+        },
+        Form {
+            name: "he_normal",
+            aliases: &["kaiming_normal"],
+            params: &[],
+            build: |_| Initializer::HeNormal,
+        },
+        Form {
+            name: "lecun_normal",
+            aliases: &[],
+            params: &[],
+            build: |_| Initializer::LecunNormal,
+        },
+        Form {
+            name: "uniform",
+            aliases: &[],
+            params: &[Param::real("low", -0.5), Param::real("high", 0.5)],
+            build: |a| Initializer::Uniform {
+                low: a[0],
+                high: a[1],
+            },
+        },
+        Form {
+            name: "normal",
+            aliases: &[],
+            params: &[Param::real("std", 0.1)],
+            build: |a| Initializer::Normal { std: a[0] },
+        },
+        Form {
+            name: "zeros",
+            aliases: &["zero"],
+            params: &[],
+            build: |_| Initializer::Zeros,
+        },
+    ];
+
+    fn token(&self) -> (&'static str, Vec<f32>) {
+        match *self {
+            Initializer::GlorotUniform => ("glorot_uniform", vec![]),
+            Initializer::GlorotNormal => ("glorot_normal", vec![]),
+            Initializer::HeUniform => ("he_uniform", vec![]),
+            Initializer::HeNormal => ("he_normal", vec![]),
+            Initializer::LecunNormal => ("lecun_normal", vec![]),
+            Initializer::Uniform { low, high } => ("uniform", vec![low, high]),
+            Initializer::Normal { std } => ("normal", vec![std]),
+            Initializer::Zeros => ("zeros", vec![]),
+        }
+    }
+}
+
 impl fmt::Display for Initializer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Initializer::GlorotUniform => f.write_str("glorot_uniform"),
-            Initializer::GlorotNormal => f.write_str("glorot_normal"),
-            Initializer::HeUniform => f.write_str("he_uniform"),
-            Initializer::HeNormal => f.write_str("he_normal"),
-            Initializer::LecunNormal => f.write_str("lecun_normal"),
-            Initializer::Uniform { low, high } => write!(f, "uniform({low},{high})"),
-            Initializer::Normal { std } => write!(f, "normal({std})"),
-            Initializer::Zeros => f.write_str("zeros"),
-        }
+        token::write(self, f)
     }
 }
 
@@ -128,41 +205,38 @@ impl FromStr for Initializer {
 
     /// Parses the tokens of `Display`: `he_normal`, `uniform(-0.5,0.5)`, `normal(0.1)`…
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim().to_ascii_lowercase();
-        let bad = || {
-            crate::error::NnError::Config(format!(
-                "unknown initializer '{s}' (expected glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_normal, uniform(low,high), normal(std) or zeros)"
-            ))
-        };
-        let (name, args) = match s.split_once('(') {
-            Some((name, rest)) => {
-                let inner = rest.strip_suffix(')').ok_or_else(bad)?;
-                let args: Result<Vec<f32>, _> =
-                    inner.split(',').map(|v| v.trim().parse::<f32>()).collect();
-                (name.to_string(), args.map_err(|_| bad())?)
-            }
-            None => (s.clone(), Vec::new()),
-        };
-        let init = match (name.as_str(), args.as_slice()) {
-            ("glorot_uniform" | "xavier_uniform", []) => Initializer::GlorotUniform,
-            ("glorot_normal" | "xavier_normal", []) => Initializer::GlorotNormal,
-            ("he_uniform" | "kaiming_uniform", []) => Initializer::HeUniform,
-            ("he_normal" | "kaiming_normal", []) => Initializer::HeNormal,
-            ("lecun_normal", []) => Initializer::LecunNormal,
-            ("uniform", []) => Initializer::Uniform {
-                low: -0.5,
-                high: 0.5,
-            },
-            ("uniform", [low, high]) => Initializer::Uniform {
-                low: *low,
-                high: *high,
-            },
-            ("normal", []) => Initializer::Normal { std: 0.1 },
-            ("normal", [std]) => Initializer::Normal { std: *std },
-            ("zeros" | "zero", []) => Initializer::Zeros,
-            _ => return Err(bad()),
-        };
+        let init: Initializer = token::parse(s)?;
         init.validate()?;
         Ok(init)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::token::check;
+    use proptest::prelude::*;
+
+    #[test]
+    fn every_form_and_alias_reads_and_writes() {
+        check::forms_are_consistent::<Initializer>();
+        assert_eq!(
+            "uniform( -1 , 1 )".parse::<Initializer>().unwrap(),
+            Initializer::Uniform {
+                low: -1.0,
+                high: 1.0
+            }
+        );
+        assert_eq!(Initializer::all()[5].to_string(), "uniform(-0.5,0.5)");
+        assert!("uniform(1,0)".parse::<Initializer>().is_err());
+        assert!("normal(-1)".parse::<Initializer>().is_err());
+        assert!("zeros(1)".parse::<Initializer>().is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn tokens_round_trip(i in check::any_member::<Initializer>()) {
+            check::round_trips(&i);
+        }
     }
 }

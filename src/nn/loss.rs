@@ -3,6 +3,7 @@
 //! The cross-entropies take logits, never probabilities, so they stay finite for any input.
 
 use crate::nn::activation::{Activation, sigmoid, softplus};
+use crate::nn::token::{self, Form, Param, TokenSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -38,15 +39,10 @@ pub enum Loss {
 }
 
 impl Loss {
-    /// Every loss once, with default parameters.
+    /// Every loss once, with default parameters, in the order of its token forms.
     pub fn all() -> [Loss; 5] {
-        [
-            Loss::MeanSquaredError,
-            Loss::MeanAbsoluteError,
-            Loss::Huber { delta: 1.0 },
-            Loss::BinaryCrossEntropy,
-            Loss::CategoricalCrossEntropy,
-        ]
+        const { assert!(<Loss as TokenSet>::FORMS.len() == 5) };
+        std::array::from_fn(|i| Self::FORMS[i].defaults())
     }
 
     /// True when the loss reads the output layer's pre-activations (logits) rather than a = f(z).
@@ -200,24 +196,65 @@ impl Loss {
 }
 
 /// One output's share of the mean squared error over `n` values: (a − y)² and its slope
-/// 2(a − y)/n. [`Loss::value_and_grad`] and the whole-network step of [`crate::nn::unit_major`] both
-/// use it, so their gradients agree bit for bit.
+/// 2(a − y)/n. [`Loss::value_and_grad`] and the fused linear-output step of
+/// [`crate::nn::unit_major`] both use it, so their gradients agree bit for bit.
 #[inline(always)]
 pub(crate) fn squared_error(a: f32, y: f32, n: f32) -> (f32, f32) {
     let r = a - y;
     (r * r, 2.0 * r / n)
 }
 
+impl TokenSet for Loss {
+    const KIND: &'static str = "loss";
+    const FORMS: &'static [Form<Self>] = &[
+        Form {
+            name: "mse",
+            aliases: &["mean_squared_error"],
+            params: &[],
+            build: |_| Loss::MeanSquaredError,
+        },
+        Form {
+            name: "mae",
+            aliases: &["mean_absolute_error"],
+            params: &[],
+            build: |_| Loss::MeanAbsoluteError,
+        },
+        Form {
+            name: "huber",
+            aliases: &["smooth_l1"],
+            params: &[Param::real("delta", 1.0)],
+            build: |a| Loss::Huber { delta: a[0] },
+        },
+        Form {
+            name: "bce",
+            aliases: &["binary_cross_entropy", "binary_crossentropy"],
+            params: &[],
+            build: |_| Loss::BinaryCrossEntropy,
+        },
+        Form {
+            name: "cce",
+            aliases: &["categorical_cross_entropy", "categorical_crossentropy"],
+            params: &[],
+            build: |_| Loss::CategoricalCrossEntropy,
+        },
+    ];
+    // `huber` rather than `huber(1)`: PyTorch's default δ needs no number.
+    const BARE_DEFAULTS: bool = true;
+
+    fn token(&self) -> (&'static str, Vec<f32>) {
+        match *self {
+            Loss::MeanSquaredError => ("mse", vec![]),
+            Loss::MeanAbsoluteError => ("mae", vec![]),
+            Loss::Huber { delta } => ("huber", vec![delta]),
+            Loss::BinaryCrossEntropy => ("bce", vec![]),
+            Loss::CategoricalCrossEntropy => ("cce", vec![]),
+        }
+    }
+}
+
 impl fmt::Display for Loss {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Loss::MeanSquaredError => f.write_str("mse"),
-            Loss::MeanAbsoluteError => f.write_str("mae"),
-            Loss::Huber { delta } if *delta == 1.0 => f.write_str("huber"),
-            Loss::Huber { delta } => write!(f, "huber({delta})"),
-            Loss::BinaryCrossEntropy => f.write_str("bce"),
-            Loss::CategoricalCrossEntropy => f.write_str("cce"),
-        }
+        token::write(self, f)
     }
 }
 
@@ -226,31 +263,36 @@ impl FromStr for Loss {
 
     /// Parses `mse`, `mae`, `huber`, `huber(0.5)`, `bce`, `cce` (and the long names).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim().to_ascii_lowercase();
-        let loss = match s.as_str() {
-            "mse" | "mean_squared_error" => Loss::MeanSquaredError,
-            "mae" | "mean_absolute_error" => Loss::MeanAbsoluteError,
-            "huber" | "smooth_l1" => Loss::Huber { delta: 1.0 },
-            "bce" | "binary_cross_entropy" | "binary_crossentropy" => Loss::BinaryCrossEntropy,
-            "cce" | "categorical_cross_entropy" | "categorical_crossentropy" => {
-                Loss::CategoricalCrossEntropy
-            }
-            other => match other
-                .strip_prefix("huber(")
-                .and_then(|r| r.strip_suffix(')'))
-                .map(|v| v.trim().parse::<f32>())
-            {
-                Some(Ok(delta)) => {
-                    crate::error::NnError::positive("Huber delta", delta)?;
-                    Loss::Huber { delta }
-                }
-                _ => {
-                    return Err(crate::error::NnError::Config(format!(
-                        "unknown loss '{s}' (expected mse, mae, huber, huber(delta), bce or cce)"
-                    )));
-                }
-            },
-        };
+        let loss: Loss = token::parse(s)?;
+        if let Loss::Huber { delta } = loss {
+            crate::error::NnError::positive("Huber delta", delta)?;
+        }
         Ok(loss)
+    }
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+    use crate::nn::token::check;
+    use proptest::prelude::*;
+
+    #[test]
+    fn every_form_and_alias_reads_and_writes() {
+        check::forms_are_consistent::<Loss>();
+        assert_eq!(Loss::Huber { delta: 1.0 }.to_string(), "huber");
+        assert_eq!(Loss::Huber { delta: 0.5 }.to_string(), "huber(0.5)");
+        assert!("huber(0)".parse::<Loss>().is_err());
+        assert_eq!(
+            "Binary_CrossEntropy".parse::<Loss>().unwrap(),
+            Loss::BinaryCrossEntropy
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn tokens_round_trip(l in check::any_member::<Loss>()) {
+            check::round_trips(&l);
+        }
     }
 }

@@ -1,16 +1,23 @@
 //! A feed-forward network of dense layers: its configuration, its parameters (one flat vector,
 //! so an optimizer updates everything in one pass), and batched forward and backward passes that
 //! reuse a [`Workspace`] instead of allocating per batch.
+//!
+//! Every pass starts here and takes one of two paths, chosen by layer size alone
+//! ([`unit_major::suits`]): networks whose layers all have at most [`unit_major::MAX_WEIGHTS`]
+//! weights (all of the playground's) run unit-major ([`crate::nn::unit_major`], whose module
+//! comment says why and how); wider ones run on rows here, with packed matrix products
+//! ([`crate::kernels::linalg`]). Both read a batch as one [`Batch`] and give the same loss and
+//! gradient to rounding (tested below).
 
 use crate::error::NnError;
 use crate::kernels::linalg;
 use crate::nn::activation::Activation;
 use crate::nn::init::{Initializer, NnRng, rng_from_seed};
 use crate::nn::loss::Loss;
+pub use crate::nn::pass::{Batch, LayerBuffers, LayerShape, Samples};
 use crate::nn::regularization::Regularization;
-use crate::nn::unit_major::{self, Keep, Samples, UnitBuffers};
+use crate::nn::unit_major::{self, Keep, UnitBuffers};
 use ndarray::{Array2, ArrayView2};
-use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 /// The most units a layer may have and the most layers a network may have: far above what the
@@ -149,32 +156,6 @@ impl NetworkConfig {
     }
 }
 
-/// Where one layer lives in the flat parameter vector.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LayerShape {
-    pub in_dim: usize,
-    pub out_dim: usize,
-    pub activation: Activation,
-    /// Offset of the kernel (in_dim × out_dim, row-major); the bias (out_dim) follows it.
-    pub offset: usize,
-    pub dropout: f32,
-}
-
-impl LayerShape {
-    pub fn n_weights(&self) -> usize {
-        self.in_dim * self.out_dim
-    }
-    pub fn n_params(&self) -> usize {
-        self.n_weights() + self.out_dim
-    }
-    pub fn weight_range(&self) -> std::ops::Range<usize> {
-        self.offset..self.offset + self.n_weights()
-    }
-    pub fn bias_range(&self) -> std::ops::Range<usize> {
-        self.offset + self.n_weights()..self.offset + self.n_params()
-    }
-}
-
 /// A feed-forward network: dense layers z = a·W + b, a' = f(z), with W of shape (in_dim, out_dim).
 ///
 /// (Textbooks write z = W·a + b with column vectors; storing a batch as rows makes that a·Wᵀ,
@@ -241,6 +222,7 @@ impl Network {
                     activation: l.activation,
                     offset,
                     dropout: l.dropout,
+                    regularization: l.regularization,
                 };
                 offset += shape.n_params();
                 in_dim = l.units;
@@ -422,7 +404,7 @@ impl Network {
             );
             ws.rows_from_units(&self.shapes, rows);
         } else {
-            self.forward_impl(x, rows, ws, None);
+            self.forward_rows(x, rows, ws, None);
         }
         ws.units_only = false;
     }
@@ -443,7 +425,8 @@ impl Network {
         );
     }
 
-    fn forward_impl(
+    /// The row path's forward pass: every layer's z and a by rows in `ws`. `rng` enables dropout.
+    fn forward_rows(
         &self,
         x: &[f32],
         rows: usize,
@@ -468,11 +451,8 @@ impl Network {
         }
     }
 
-    /// Forward and backward pass on one batch: returns the mean loss (plus penalties) and
-    /// writes ∂loss/∂params into `grads` (same layout as [`Network::params`]).
-    ///
-    /// `rng` enables dropout (training); `None` runs the deterministic network.
-    /// `x`: rows × in_dim, `y`: rows × out_dim, row-major; callers have checked shapes.
+    /// Forward and backward pass on one batch (`x`: rows × in_dim, `y`: rows × out_dim,
+    /// row-major): [`Network::loss_and_gradient_on`] with the samples in rows.
     #[allow(clippy::too_many_arguments)]
     pub fn loss_and_gradient(
         &self,
@@ -485,12 +465,18 @@ impl Network {
         grads: &mut [f32],
         rng: Option<&mut NnRng>,
     ) -> f32 {
-        self.batch_pass(x, None, y, rows, loss, regularization, ws, grads, rng)
+        let batch = Batch {
+            samples: Samples::Rows(x),
+            rows,
+            y,
+            loss,
+            regularization,
+        };
+        self.loss_and_gradient_on(&batch, ws, grads, rng)
     }
 
-    /// [`Network::loss_and_gradient`] on the samples `pick` selects from the whole row-major
-    /// `data` (a shuffled training batch). The unit-major passes read those rows in place; the
-    /// row passes gather them first.
+    /// [`Network::loss_and_gradient_on`] on the samples `pick` selects from the whole row-major
+    /// `data` (a shuffled training batch, read in place).
     #[allow(clippy::too_many_arguments)]
     pub fn loss_and_gradient_picked(
         &self,
@@ -503,29 +489,24 @@ impl Network {
         grads: &mut [f32],
         rng: Option<&mut NnRng>,
     ) -> f32 {
-        self.batch_pass(
-            data,
-            Some(pick),
+        let batch = Batch {
+            samples: Samples::Picked(data, pick),
+            rows: pick.len(),
             y,
-            pick.len(),
             loss,
             regularization,
-            ws,
-            grads,
-            rng,
-        )
+        };
+        self.loss_and_gradient_on(&batch, ws, grads, rng)
     }
 
-    /// The two entry points above: sample r is row r of `x`, or row pick[r].
-    #[allow(clippy::too_many_arguments)]
-    fn batch_pass(
+    /// Forward and backward pass on one batch: returns the mean loss (plus penalties) and
+    /// writes ∂loss/∂params into `grads` (same layout as [`Network::params`]). `rng` enables
+    /// dropout (training); `None` runs the deterministic network. Callers have checked shapes.
+    /// The path is chosen by layer size (see the module comment).
+    #[inline]
+    pub fn loss_and_gradient_on(
         &self,
-        x: &[f32],
-        pick: Option<&[usize]>,
-        y: &[f32],
-        rows: usize,
-        loss: Loss,
-        regularization: Regularization,
+        batch: &Batch,
         ws: &mut Workspace,
         grads: &mut [f32],
         rng: Option<&mut NnRng>,
@@ -533,51 +514,68 @@ impl Network {
         debug_assert_eq!(grads.len(), self.params.len());
         ws.units_only = unit_major::suits(&self.shapes);
         if ws.units_only {
-            let layers = &self.config.layers;
-            return unit_major::loss_and_gradient(
+            unit_major::loss_and_gradient(
                 &self.shapes,
                 &self.params,
-                layers,
-                x,
-                pick,
-                y,
-                rows,
-                loss,
-                regularization,
+                batch,
                 &mut ws.units,
                 grads,
                 rng,
-            );
+            )
+        } else {
+            self.loss_and_gradient_rows(batch, ws, grads, rng)
         }
-        let Some(pick) = pick else {
-            return self.loss_and_gradient_rows(x, y, rows, loss, regularization, ws, grads, rng);
-        };
-        let d = self.in_dim();
-        let mut gathered = std::mem::take(&mut ws.gathered);
-        gathered.clear();
-        pick.iter()
-            .for_each(|&i| gathered.extend_from_slice(&x[i * d..(i + 1) * d]));
-        let value =
-            self.loss_and_gradient_rows(&gathered, y, rows, loss, regularization, ws, grads, rng);
-        ws.gathered = gathered;
-        value
     }
 
-    /// [`Network::loss_and_gradient`] on row-major buffers, whatever the layer sizes (the path
-    /// of wide layers, where packed matrix products win).
-    #[allow(clippy::too_many_arguments)]
+    /// [`Network::loss_and_gradient_on`] on row-major buffers, whatever the layer sizes (the
+    /// path of wide layers, where packed matrix products win). Picked or unit-major samples are
+    /// gathered into rows first.
     fn loss_and_gradient_rows(
         &self,
-        x: &[f32],
-        y: &[f32],
-        rows: usize,
-        loss: Loss,
-        regularization: Regularization,
+        batch: &Batch,
         ws: &mut Workspace,
         grads: &mut [f32],
         rng: Option<&mut NnRng>,
     ) -> f32 {
-        self.forward_impl(x, rows, ws, rng);
+        let (d, rows) = (self.in_dim(), batch.rows);
+        let mut gathered = std::mem::take(&mut ws.gathered);
+        let x: &[f32] = match batch.samples {
+            Samples::Rows(x) => x,
+            Samples::Picked(data, pick) => {
+                gathered.clear();
+                pick.iter()
+                    .for_each(|&i| gathered.extend_from_slice(&data[i * d..(i + 1) * d]));
+                &gathered
+            }
+            Samples::Units(units) => {
+                let lanes = unit_major::padded_lanes(rows);
+                gathered.clear();
+                gathered.extend((0..rows * d).map(|v| units[(v % d) * lanes + v / d]));
+                &gathered
+            }
+        };
+        let value = self.rows_pass(x, batch, ws, grads, rng);
+        ws.gathered = gathered;
+        value
+    }
+
+    /// The row path's forward and backward pass on `x` (rows × in_dim).
+    fn rows_pass(
+        &self,
+        x: &[f32],
+        batch: &Batch,
+        ws: &mut Workspace,
+        grads: &mut [f32],
+        rng: Option<&mut NnRng>,
+    ) -> f32 {
+        let Batch {
+            rows,
+            y,
+            loss,
+            regularization,
+            ..
+        } = *batch;
+        self.forward_rows(x, rows, ws, rng);
         let last = self.shapes.len() - 1;
         let out_dim = self.shapes[last].out_dim;
 
@@ -607,9 +605,7 @@ impl Network {
             };
             let (gw, gb) = grads[s.offset..s.offset + s.n_params()].split_at_mut(s.n_weights());
             linalg::weight_grad(input, &ws.delta, gw, gb, rows, s.in_dim, s.out_dim);
-            let reg = self.config.layers[l]
-                .regularization
-                .unwrap_or(regularization);
+            let reg = s.penalty(regularization);
             let w = &self.params[s.weight_range()];
             value += reg.penalty(w);
             reg.add_gradient(w, gw);
@@ -652,10 +648,9 @@ impl Network {
         let top = ws.layers.last().expect("validated: at least one layer");
         let output = if loss.uses_logits() { &top.z } else { &top.a };
         let mut value = loss.value(output, y.as_slice().expect("standard"), self.out_dim());
-        for (l, s) in self.shapes.iter().enumerate() {
-            value += self.config.layers[l]
-                .regularization
-                .unwrap_or(regularization)
+        for s in &self.shapes {
+            value += s
+                .penalty(regularization)
                 .penalty(&self.params[s.weight_range()]);
         }
         Ok(value)
@@ -698,73 +693,6 @@ impl Network {
         out.push_str(&format!("{}\n", "─".repeat(51)));
         out.push_str(&format!("Total params: {}\n", self.n_params()));
         out
-    }
-}
-
-/// Buffers of one layer's forward pass, by rows (row-major passes) or by units (unit-major).
-#[derive(Clone, Debug, Default)]
-pub struct LayerBuffers {
-    /// Pre-activations z, rows × out_dim.
-    pub z: Vec<f32>,
-    /// Activations a = f(z), rows × out_dim.
-    pub a: Vec<f32>,
-    /// Inverted-dropout scale per value (0 or 1/keep) and the masked activations, when dropout ran.
-    mask: Vec<f32>,
-    out: Vec<f32>,
-    dropped: bool,
-}
-
-impl LayerBuffers {
-    pub(crate) fn with_len(len: usize) -> LayerBuffers {
-        LayerBuffers {
-            z: vec![0.0; len],
-            a: vec![0.0; len],
-            ..Default::default()
-        }
-    }
-
-    /// True when dropout masked this layer's activations in the last pass.
-    pub(crate) fn dropped(&self) -> bool {
-        self.dropped
-    }
-
-    pub(crate) fn input_for_next(&self) -> &[f32] {
-        if self.dropped { &self.out } else { &self.a }
-    }
-
-    /// Inverted dropout of `a` at `rate` when training (`rng` given and rate > 0): draws the
-    /// mask (0, or 1/keep so the expected value is unchanged) and the masked activations that
-    /// feed the next layer. Otherwise the layer passes `a` on as it is.
-    pub(crate) fn drop_out(&mut self, rate: f32, rng: Option<&mut NnRng>) {
-        self.dropped = false;
-        let Some(rng) = rng.filter(|_| rate > 0.0) else {
-            return;
-        };
-        let keep = 1.0 - rate;
-        let scale = 1.0 / keep;
-        self.mask.resize(self.a.len(), 0.0);
-        self.out.resize(self.a.len(), 0.0);
-        for ((m, o), &v) in self.mask.iter_mut().zip(self.out.iter_mut()).zip(&self.a) {
-            *m = if rng.random::<f32>() < keep {
-                scale
-            } else {
-                0.0
-            };
-            *o = v * *m;
-        }
-        self.dropped = true;
-    }
-
-    /// The gradient reaching `a` from the masked activations: zero where dropout dropped.
-    pub(crate) fn mask_gradient(&self, grad_a: &mut [f32]) {
-        if self.dropped {
-            grad_a.iter_mut().zip(&self.mask).for_each(|(g, m)| *g *= m);
-        }
-    }
-
-    fn activation_backward(&self, act: Activation, grad_a: &[f32], delta: &mut [f32], cols: usize) {
-        let n = self.z.len();
-        act.backward(&self.z, &self.a, &grad_a[..n], &mut delta[..n], cols);
     }
 }
 
@@ -815,7 +743,7 @@ impl Workspace {
         let last = shapes.len() - 1;
         for (l, s) in shapes.iter().enumerate() {
             let buf = &mut self.layers[l];
-            buf.dropped = false;
+            buf.clear_dropout();
             if l == last {
                 buf.z.copy_from_slice(self.units.logits_rows());
                 buf.a.copy_from_slice(self.units.output_rows());
@@ -856,9 +784,27 @@ impl Workspace {
 mod tests {
     use super::*;
     use crate::nn::activation::StepGradient;
+    use rand::RngExt;
+
+    /// The row path on a batch, whatever the layer sizes (the unit-major path's reference).
+    fn rows_gradient(net: &Network, batch: &Batch, ws: &mut Workspace, grads: &mut [f32]) -> f32 {
+        net.loss_and_gradient_rows(batch, ws, grads, None)
+    }
+
+    fn values(n: usize, seed: u32) -> Vec<f32> {
+        (0..n)
+            .map(|i| {
+                (((i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) >> 8) % 1000) as f32
+                    / 500.0
+                    - 1.0
+            })
+            .collect()
+    }
 
     /// The unit-major passes (small layers) and the row passes (wide layers) are two
-    /// implementations of one definition: on the same network and batch they must agree.
+    /// implementations of one definition: on the same network and batch they must agree. The
+    /// batch sizes cover the unit-major path's constant-lane bodies (1 to 16 samples) and its
+    /// general one (33).
     #[test]
     fn unit_major_and_row_passes_agree() {
         let hidden = [
@@ -880,6 +826,10 @@ mod tests {
             (
                 LayerConfig::new(1, Activation::Sigmoid),
                 Loss::BinaryCrossEntropy,
+            ),
+            (
+                LayerConfig::new(1, Activation::Sigmoid),
+                Loss::MeanSquaredError,
             ),
             (
                 LayerConfig::new(3, Activation::Softmax),
@@ -915,52 +865,35 @@ mod tests {
                         })
                         .collect();
                     let reg = Regularization::L1 { rate: 0.001 };
+                    let batch = Batch {
+                        samples: Samples::Rows(&x),
+                        rows,
+                        y: &y,
+                        loss: *loss,
+                        regularization: reg,
+                    };
                     let (mut g_units, mut g_rows) =
                         (vec![0.0; net.n_params()], vec![0.0; net.n_params()]);
                     let mut ws = Workspace::default();
-                    let v_units = net.loss_and_gradient(
-                        &x,
-                        &y,
-                        rows,
-                        *loss,
-                        reg,
-                        &mut ws,
-                        &mut g_units,
-                        None,
-                    );
-                    let v_rows = net.loss_and_gradient_rows(
-                        &x,
-                        &y,
-                        rows,
-                        *loss,
-                        reg,
-                        &mut ws,
-                        &mut g_rows,
-                        None,
-                    );
+                    let v_units = net.loss_and_gradient_on(&batch, &mut ws, &mut g_units, None);
+                    let v_rows = rows_gradient(&net, &batch, &mut ws, &mut g_rows);
                     let what = format!("{act} → {} / {loss}, {rows} rows", head.activation);
-                    // Reading the batch in place from a larger, reordered data set is the same pass.
+                    // Reading the batch in place from a larger, reordered data set, or from a
+                    // unit-major copy, is the same pass on either path.
                     let mut data = vec![9.0; 5];
                     x.chunks_exact(5)
                         .rev()
                         .for_each(|r| data.extend_from_slice(r));
                     let pick: Vec<usize> = (0..rows).map(|r| rows - r).collect();
-                    let mut g_picked = vec![0.0; net.n_params()];
-                    let v_picked = net.loss_and_gradient_picked(
-                        &data,
-                        &pick,
-                        &y,
-                        *loss,
-                        reg,
-                        &mut ws,
-                        &mut g_picked,
-                        None,
-                    );
-                    assert_eq!(
-                        (v_picked, &g_picked),
-                        (v_units, &g_units),
-                        "{what}: picked rows"
-                    );
+                    let units = unit_major::to_units(&x, rows, 5);
+                    for samples in [Samples::Picked(&data, &pick), Samples::Units(&units)] {
+                        let other = Batch { samples, ..batch };
+                        let mut g = vec![0.0; net.n_params()];
+                        let v = net.loss_and_gradient_on(&other, &mut ws, &mut g, None);
+                        assert_eq!((v, &g), (v_units, &g_units), "{what}: {samples:?}");
+                        let v = rows_gradient(&net, &other, &mut ws, &mut g);
+                        assert_eq!((v, &g), (v_rows, &g_rows), "{what}: rows, {samples:?}");
+                    }
                     assert!(
                         (v_units - v_rows).abs() <= 1e-5 * v_rows.abs().max(1.0),
                         "{what}: loss {v_units} vs {v_rows}"
@@ -973,17 +906,262 @@ mod tests {
                     }
                     // And the forward pass read back in rows matches the row pass.
                     net.forward(&x, rows, &mut ws);
-                    let by_units: Vec<Vec<f32>> = (0..4).map(|l| ws.layer(l).a.clone()).collect();
-                    net.forward_impl(&x, rows, &mut ws, None);
-                    for (l, got) in by_units.iter().enumerate() {
-                        for (a, b) in got.iter().zip(&ws.layer(l).a) {
+                    let by_units: Vec<(Vec<f32>, Vec<f32>)> = (0..4)
+                        .map(|l| (ws.layer(l).z.clone(), ws.layer(l).a.clone()))
+                        .collect();
+                    net.forward_rows(&x, rows, &mut ws, None);
+                    for (l, (z, a)) in by_units.iter().enumerate() {
+                        let by_rows = ws.layer(l);
+                        for (got, want) in z.iter().zip(&by_rows.z).chain(a.iter().zip(&by_rows.a))
+                        {
                             assert!(
-                                (a - b).abs() <= 1e-5 + 1e-5 * b.abs(),
-                                "{what}: layer {l} output {a} vs {b}"
+                                (got - want).abs() <= 1e-5 + 1e-5 * want.abs(),
+                                "{what}: layer {l} value {got} vs {want}"
                             );
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// A workspace that ran batches of other sizes gives the bits of a fresh one, on networks
+    /// like the playground's (a linear output fused with squared error, a sigmoid output with
+    /// cross-entropy, no hidden layer, Huber) and batches that shrink and grow between calls,
+    /// as the last batch of an epoch does: 40 samples leave the whole-network step's range and
+    /// come back.
+    #[test]
+    fn a_reused_workspace_gives_the_bits_of_a_fresh_one() {
+        let cases = [
+            (2, vec![4, 2], Activation::Linear, Loss::MeanSquaredError),
+            (7, vec![8; 6], Activation::Linear, Loss::MeanSquaredError),
+            (
+                3,
+                vec![5, 1, 9],
+                Activation::Sigmoid,
+                Loss::BinaryCrossEntropy,
+            ),
+            (1, vec![], Activation::Tanh, Loss::MeanSquaredError),
+            (4, vec![3], Activation::Linear, Loss::Huber { delta: 0.5 }),
+        ];
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let data_rows = 40;
+        for (c, (in_dim, hidden, output, loss)) in cases.into_iter().enumerate() {
+            let mut config = NetworkConfig::new(
+                in_dim,
+                &hidden,
+                Activation::Tanh,
+                LayerConfig::new(1, output),
+            )
+            .with_seed(c as u64 + 1);
+            config.layers[0].regularization = Some(Regularization::L2 { rate: 0.01 });
+            let net = Network::new(&config).unwrap();
+            let x = values(data_rows * in_dim, 11 + c as u32);
+            let y: Vec<f32> = values(data_rows, 13 + c as u32)
+                .iter()
+                .map(|v| {
+                    if loss.uses_logits() {
+                        (v + 1.0) / 2.0
+                    } else {
+                        3.0 * v
+                    }
+                })
+                .collect();
+            let mut reused = Workspace::default();
+            for (call, rows) in [10, 16, 3, 1, 12, 7, 10, 5, 40].into_iter().enumerate() {
+                let pick: Vec<usize> = (0..rows).map(|r| (r * 7 + call * 5) % data_rows).collect();
+                let yb: Vec<f32> = pick.iter().map(|&i| y[i]).collect();
+                let batch = Batch {
+                    samples: Samples::Picked(&x, &pick),
+                    rows,
+                    y: &yb,
+                    loss,
+                    regularization: Regularization::None,
+                };
+                let mut g_reused = vec![f32::NAN; net.n_params()];
+                let v_reused = net.loss_and_gradient_on(&batch, &mut reused, &mut g_reused, None);
+                let mut fresh = Workspace::default();
+                let mut g_fresh = vec![0.0; net.n_params()];
+                let v_fresh = net.loss_and_gradient_on(&batch, &mut fresh, &mut g_fresh, None);
+                let what = format!("case {c}, call {call}, {rows} rows");
+                assert!(v_reused.is_finite() && v_reused > 0.0, "{what}");
+                assert_eq!(v_reused.to_bits(), v_fresh.to_bits(), "loss, {what}");
+                assert_eq!(bits(&g_reused), bits(&g_fresh), "gradient, {what}");
+                assert_eq!(
+                    bits(reused.output()),
+                    bits(fresh.output()),
+                    "outputs, {what}"
+                );
+                assert_eq!(reused.output().len(), rows, "{what}");
+            }
+        }
+    }
+
+    /// The whole-network step gives the general unit-major body's loss, gradient and outputs bit
+    /// for bit: batches of 1 to 16 samples that shrink and grow between calls (its padding lanes
+    /// keep earlier samples), widths 1 to 9, each kind of output it takes, a per-layer penalty.
+    #[test]
+    fn whole_network_step_matches_the_general_body_bit_for_bit() {
+        use crate::nn::unit_major::{UnitBuffers, general_loss_and_gradient, whole_network_suits};
+        let cases = [
+            (2, vec![4, 2], Activation::Linear, Loss::MeanSquaredError),
+            (7, vec![8; 6], Activation::Linear, Loss::MeanSquaredError),
+            (
+                3,
+                vec![5, 1, 9],
+                Activation::Sigmoid,
+                Loss::BinaryCrossEntropy,
+            ),
+            (1, vec![], Activation::Tanh, Loss::MeanSquaredError),
+            (4, vec![3], Activation::Linear, Loss::Huber { delta: 0.5 }),
+            (5, vec![6, 6], Activation::Sigmoid, Loss::MeanSquaredError),
+        ];
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let data_rows = 40;
+        for (c, (in_dim, hidden, output, loss)) in cases.into_iter().enumerate() {
+            let mut config = NetworkConfig::new(
+                in_dim,
+                &hidden,
+                Activation::Tanh,
+                LayerConfig::new(1, output),
+            )
+            .with_seed(c as u64 + 1);
+            config.layers[0].regularization = Some(Regularization::L2 { rate: 0.01 });
+            let net = Network::new(&config).unwrap();
+            let (shapes, params) = (net.layers(), net.params());
+            let x = values(data_rows * in_dim, 11 + c as u32);
+            let y: Vec<f32> = values(data_rows, 13 + c as u32)
+                .iter()
+                .map(|v| {
+                    if loss.uses_logits() {
+                        (v + 1.0) / 2.0
+                    } else {
+                        3.0 * v
+                    }
+                })
+                .collect();
+            let mut whole = UnitBuffers::default();
+            for (call, rows) in [10, 16, 3, 1, 12, 7, 10, 5].into_iter().enumerate() {
+                let pick: Vec<usize> = (0..rows).map(|r| (r * 7 + call * 5) % data_rows).collect();
+                let yb: Vec<f32> = pick.iter().map(|&i| y[i]).collect();
+                assert!(whole_network_suits(shapes, rows));
+                let batch = Batch {
+                    samples: Samples::Picked(&x, &pick),
+                    rows,
+                    y: &yb,
+                    loss,
+                    regularization: Regularization::None,
+                };
+                let mut g_whole = vec![f32::NAN; params.len()];
+                let v_whole = unit_major::loss_and_gradient(
+                    shapes,
+                    params,
+                    &batch,
+                    &mut whole,
+                    &mut g_whole,
+                    None,
+                );
+                let mut general = UnitBuffers::default();
+                let mut g_general = vec![0.0; params.len()];
+                let v_general = general_loss_and_gradient(
+                    shapes,
+                    params,
+                    &batch,
+                    &mut general,
+                    &mut g_general,
+                    None,
+                );
+                let what = format!("case {c}, call {call}, {rows} rows");
+                assert!(v_whole.is_finite() && v_whole > 0.0, "{what}");
+                assert_eq!(v_whole.to_bits(), v_general.to_bits(), "loss, {what}");
+                assert_eq!(bits(&g_whole), bits(&g_general), "gradient, {what}");
+                assert_eq!(
+                    bits(whole.output_rows()),
+                    bits(general.output_rows()),
+                    "outputs, {what}"
+                );
+            }
+        }
+        // What it does not take: other hidden activations, dropout, several outputs, big batches.
+        let shapes_of = |config: NetworkConfig| Network::new(&config).unwrap().layers().to_vec();
+        let tanh = NetworkConfig::new(
+            2,
+            &[4],
+            Activation::Tanh,
+            LayerConfig::new(1, Activation::Linear),
+        );
+        assert!(whole_network_suits(&shapes_of(tanh.clone()), 16));
+        assert!(!whole_network_suits(&shapes_of(tanh.clone()), 17));
+        let relu = NetworkConfig::new(
+            2,
+            &[4],
+            Activation::Relu,
+            LayerConfig::new(1, Activation::Linear),
+        );
+        assert!(!whole_network_suits(&shapes_of(relu), 10));
+        let softmax = NetworkConfig::new(
+            2,
+            &[4],
+            Activation::Tanh,
+            LayerConfig::new(3, Activation::Softmax),
+        );
+        assert!(!whole_network_suits(&shapes_of(softmax), 10));
+        let mut dropped = tanh;
+        dropped.layers[0].dropout = 0.5;
+        assert!(!whole_network_suits(&shapes_of(dropped), 10));
+    }
+
+    /// Every way of handing over the samples, and both `Keep`s, give the same activations, and
+    /// each neuron's values read back unit-major match the row-major prediction.
+    #[test]
+    fn samples_in_rows_picked_or_unit_major_give_the_same_forward_pass() {
+        use crate::nn::unit_major::{UnitBuffers, forward, to_units};
+        for out_dim in [2, 1] {
+            let config = NetworkConfig::new(
+                3,
+                &[5, 4],
+                Activation::Tanh,
+                LayerConfig::new(out_dim, Activation::Sigmoid),
+            )
+            .with_seed(7);
+            let net = Network::new(&config).unwrap();
+            let (shapes, params) = (net.layers(), net.params());
+            let rows = 11;
+            let x = values(rows * 3, 9);
+            // Picked: the same samples in reverse order from a reversed copy.
+            let reversed: Vec<f32> = x.chunks_exact(3).rev().flatten().copied().collect();
+            let pick: Vec<usize> = (0..rows).rev().collect();
+            let units = to_units(&x, rows, 3);
+            let run = |samples: Samples, keep: Keep| {
+                let mut ub = UnitBuffers::default();
+                forward(shapes, params, samples, rows, keep, &mut ub, None);
+                let mut scratch = Vec::new();
+                let mut all = Vec::new();
+                for (l, s) in shapes.iter().enumerate() {
+                    for u in 0..s.out_dim {
+                        all.extend(
+                            ub.neuron_values(l, u, &mut scratch)
+                                .iter()
+                                .map(|v| v.to_bits()),
+                        );
+                    }
+                }
+                (all, ub.output_rows().to_vec())
+            };
+            let reference = run(Samples::Rows(&x), Keep::PreActivations);
+            assert_eq!(reference.0.len(), (5 + 4 + out_dim) * rows);
+            assert_eq!(
+                run(Samples::Picked(&reversed, &pick), Keep::PreActivations),
+                reference
+            );
+            assert_eq!(run(Samples::Units(&units), Keep::PreActivations), reference);
+            assert_eq!(run(Samples::Units(&units), Keep::Needed), reference);
+            let direct = net
+                .predict(Array2::from_shape_vec((rows, 3), x.clone()).unwrap().view())
+                .unwrap();
+            assert_eq!(reference.1.len(), direct.len());
+            for (got, want) in reference.1.iter().zip(direct.iter()) {
+                assert!((got - want).abs() < 1e-6);
             }
         }
     }
@@ -1008,48 +1186,27 @@ mod tests {
             .map(|i| ((i * 37 % 11) as f32 / 5.5) - 1.0)
             .collect();
         let y: Vec<f32> = (0..rows).map(|r| (r % 3) as f32 - 1.0).collect();
-        let loss = Loss::MeanSquaredError;
+        let batch = Batch {
+            samples: Samples::Rows(&x),
+            rows,
+            y: &y,
+            loss: Loss::MeanSquaredError,
+            regularization: Regularization::None,
+        };
         for units in [true, false] {
             let eval = |n: &Network, grads: &mut [f32]| {
                 let mut ws = Workspace::default();
-                let mut rng = rng_from_seed(11);
+                let rng = Some(&mut rng_from_seed(11));
                 if units {
-                    n.loss_and_gradient(
-                        &x,
-                        &y,
-                        rows,
-                        loss,
-                        Regularization::None,
-                        &mut ws,
-                        grads,
-                        Some(&mut rng),
-                    )
+                    n.loss_and_gradient_on(&batch, &mut ws, grads, rng)
                 } else {
-                    n.loss_and_gradient_rows(
-                        &x,
-                        &y,
-                        rows,
-                        loss,
-                        Regularization::None,
-                        &mut ws,
-                        grads,
-                        Some(&mut rng),
-                    )
+                    n.loss_and_gradient_rows(&batch, &mut ws, grads, rng)
                 }
             };
             let mut grads = vec![0.0; net.n_params()];
             eval(&net, &mut grads);
             let mut plain = vec![0.0; net.n_params()];
-            net.loss_and_gradient(
-                &x,
-                &y,
-                rows,
-                loss,
-                Regularization::None,
-                &mut Workspace::default(),
-                &mut plain,
-                None,
-            );
+            net.loss_and_gradient_on(&batch, &mut Workspace::default(), &mut plain, None);
             assert!(
                 grads.iter().zip(&plain).any(|(a, b)| (a - b).abs() > 1e-4),
                 "dropout changed nothing"

@@ -1,6 +1,7 @@
 //! Weight penalties added to the loss. They act on kernels only, never on biases, with the Keras
 //! convention: L2 adds rate·Σw², L1 adds rate·Σ|w|.
 
+use crate::nn::token::{self, Form, Param, TokenSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -31,6 +32,17 @@ impl Regularization {
             Regularization::L1 { rate } | Regularization::L2 { rate } => {
                 crate::error::NnError::non_negative("regularization rate", rate)
             }
+        }
+    }
+
+    /// A sentence for a tooltip.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Regularization::None => "No penalty on the weights.",
+            Regularization::L1 { .. } => {
+                "Adds rate × Σ|w|: pushes useless weights to exactly zero."
+            }
+            Regularization::L2 { .. } => "Adds rate × Σw²: keeps every weight small.",
         }
     }
 
@@ -75,13 +87,42 @@ impl Regularization {
     }
 }
 
+impl TokenSet for Regularization {
+    const KIND: &'static str = "regularization";
+    // `l1` and `l2` alone mean rate 0.001, a common starting point.
+    const FORMS: &'static [Form<Self>] = &[
+        Form {
+            name: "none",
+            aliases: &[""],
+            params: &[],
+            build: |_| Regularization::None,
+        },
+        Form {
+            name: "l1",
+            aliases: &[],
+            params: &[Param::real("rate", 1e-3)],
+            build: |a| Regularization::L1 { rate: a[0] },
+        },
+        Form {
+            name: "l2",
+            aliases: &[],
+            params: &[Param::real("rate", 1e-3)],
+            build: |a| Regularization::L2 { rate: a[0] },
+        },
+    ];
+
+    fn token(&self) -> (&'static str, Vec<f32>) {
+        match *self {
+            Regularization::None => ("none", vec![]),
+            Regularization::L1 { rate } => ("l1", vec![rate]),
+            Regularization::L2 { rate } => ("l2", vec![rate]),
+        }
+    }
+}
+
 impl fmt::Display for Regularization {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Regularization::None => f.write_str("none"),
-            Regularization::L1 { rate } => write!(f, "l1({rate})"),
-            Regularization::L2 { rate } => write!(f, "l2({rate})"),
-        }
+        token::write(self, f)
     }
 }
 
@@ -90,36 +131,37 @@ impl FromStr for Regularization {
 
     /// Parses `none`, `l1(0.001)`, `l2(0.01)` (`l1`/`l2` alone mean rate 0.001).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim().to_ascii_lowercase();
-        let bad = || {
-            crate::error::NnError::Config(format!(
-                "unknown regularization '{s}' (expected none, l1(rate) or l2(rate))"
-            ))
-        };
-        let (name, rate) = match s.split_once('(') {
-            Some((name, rest)) => (
-                name.to_string(),
-                Some(
-                    rest.strip_suffix(')')
-                        .ok_or_else(bad)?
-                        .trim()
-                        .parse::<f32>()
-                        .map_err(|_| bad())?,
-                ),
-            ),
-            None => (s.clone(), None),
-        };
-        let reg = match name.as_str() {
-            "none" | "" => Regularization::None,
-            "l1" => Regularization::L1 {
-                rate: rate.unwrap_or(1e-3),
-            },
-            "l2" => Regularization::L2 {
-                rate: rate.unwrap_or(1e-3),
-            },
-            _ => return Err(bad()),
-        };
+        let reg: Regularization = token::parse(s)?;
         reg.validate()?;
         Ok(reg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::token::check;
+    use proptest::prelude::*;
+
+    #[test]
+    fn every_form_and_alias_reads_and_writes() {
+        check::forms_are_consistent::<Regularization>();
+        assert_eq!(
+            "L2( 0.01 )".parse::<Regularization>().unwrap(),
+            Regularization::L2 { rate: 0.01 }
+        );
+        assert_eq!(
+            "l1".parse::<Regularization>().unwrap(),
+            Regularization::L1 { rate: 1e-3 }
+        );
+        assert!("l2(-1)".parse::<Regularization>().is_err());
+        assert!("l3".parse::<Regularization>().is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn tokens_round_trip(r in check::any_member::<Regularization>()) {
+            check::round_trips(&r);
+        }
     }
 }
