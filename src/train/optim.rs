@@ -1,11 +1,22 @@
-//! Optimizers, learning-rate schedules and gradient clipping. An optimizer is a value describing
-//! the update rule; its running state (moments, step count) lives beside the parameters in an
-//! [`OptimizerState`], and one step updates the network's flat parameter vector in place.
+//! Optimizers and gradient clipping. An optimizer is a value describing the update rule; its
+//! running state (moments, step count) lives beside the parameters in an [`OptimizerState`], and
+//! one step updates the network's flat parameter vector in place. Its names and which
+//! hyperparameters each has are its token forms here; the hyperparameters' keys, ranges, defaults
+//! and help are the table in [`hyperparameter`](super::hyperparameter). The learning-rate
+//! schedules live in [`schedule`](super::schedule) and are re-exported here.
 
 use crate::kernels::simd::F4;
+use crate::nn::token::{self, Form, TokenSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+
+pub use super::hyperparameter::{Hyperparameter, Range};
+pub use super::schedule::LrSchedule;
+use Hyperparameter as H;
+
+/// PyTorch's AdaGrad ε, smaller than the 1e-8 its Adam and RMSProp use.
+const ADAGRAD_EPS: f32 = 1e-10;
 
 /// An update rule p ← p − lr·(…). Defaults are PyTorch's (see each constructor).
 ///
@@ -52,62 +63,85 @@ impl Default for Optimizer {
 impl Optimizer {
     /// Momentum 0.9 (the usual choice; PyTorch's SGD default is 0, which is plain `Sgd`).
     pub fn momentum() -> Self {
-        Optimizer::Momentum { momentum: 0.9 }
+        Optimizer::Momentum {
+            momentum: H::Momentum.default(),
+        }
     }
     pub fn nesterov() -> Self {
-        Optimizer::Nesterov { momentum: 0.9 }
+        Optimizer::Nesterov {
+            momentum: H::Momentum.default(),
+        }
     }
     pub fn adagrad() -> Self {
         Optimizer::AdaGrad {
-            eps: 1e-10,
-            initial_accumulator: 0.0,
+            eps: ADAGRAD_EPS,
+            initial_accumulator: H::InitialAccumulator.default(),
         }
     }
     pub fn rmsprop() -> Self {
         Optimizer::RmsProp {
-            alpha: 0.99,
-            eps: 1e-8,
+            alpha: H::Alpha.default(),
+            eps: H::Eps.default(),
         }
     }
     pub fn adam() -> Self {
         Optimizer::Adam {
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
+            beta1: H::Beta1.default(),
+            beta2: H::Beta2.default(),
+            eps: H::Eps.default(),
         }
     }
     pub fn adamw() -> Self {
         Optimizer::AdamW {
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-            weight_decay: 0.01,
+            beta1: H::Beta1.default(),
+            beta2: H::Beta2.default(),
+            eps: H::Eps.default(),
+            weight_decay: H::WeightDecay.default(),
         }
     }
 
-    /// Every optimizer once, with default hyperparameters.
+    /// Every optimizer once, with default hyperparameters, in the order of its token forms.
     pub fn all() -> [Optimizer; 7] {
-        [
-            Optimizer::Sgd,
-            Optimizer::momentum(),
-            Optimizer::nesterov(),
-            Optimizer::adagrad(),
-            Optimizer::rmsprop(),
-            Optimizer::adam(),
-            Optimizer::adamw(),
-        ]
+        const { assert!(<Optimizer as TokenSet>::FORMS.len() == 7) };
+        std::array::from_fn(|i| Self::FORMS[i].defaults())
     }
 
     /// The token used in URLs and on the command line.
     pub fn name(&self) -> &'static str {
-        match self {
-            Optimizer::Sgd => "sgd",
-            Optimizer::Momentum { .. } => "momentum",
-            Optimizer::Nesterov { .. } => "nesterov",
-            Optimizer::AdaGrad { .. } => "adagrad",
-            Optimizer::RmsProp { .. } => "rmsprop",
-            Optimizer::Adam { .. } => "adam",
-            Optimizer::AdamW { .. } => "adamw",
+        self.token().0
+    }
+
+    /// This optimizer's hyperparameters with their values, in the order of its token's arguments.
+    pub fn hyperparameters(&self) -> Vec<(Hyperparameter, f32)> {
+        let (name, values) = self.token();
+        let params = token::form::<Optimizer>(name).map_or(&[][..], |f| f.params);
+        params
+            .iter()
+            .zip(values)
+            .filter_map(|(p, v)| Hyperparameter::from_key(p.name).map(|h| (h, v)))
+            .collect()
+    }
+
+    /// The value of `h`, if this optimizer has it.
+    pub fn hyperparameter(&self, h: Hyperparameter) -> Option<f32> {
+        self.hyperparameters()
+            .into_iter()
+            .find_map(|(k, v)| (k == h).then_some(v))
+    }
+
+    /// Sets `h` (unchecked: see [`Optimizer::validate`]); false when this optimizer has no `h`.
+    pub fn set_hyperparameter(&mut self, h: Hyperparameter, value: f32) -> bool {
+        let (name, mut values) = self.token();
+        let Some(form) = token::form::<Optimizer>(name) else {
+            return false;
+        };
+        match form.params.iter().position(|p| p.name == h.key()) {
+            Some(i) => {
+                values[i] = value;
+                *self = (form.build)(&values);
+                true
+            }
+            None => false,
         }
     }
 
@@ -132,42 +166,11 @@ impl Optimizer {
         }
     }
 
-    /// Rejects NaN, ∞ and out-of-range hyperparameters.
+    /// Rejects NaN, ∞ and hyperparameters outside their [`Hyperparameter`] range.
     pub fn validate(&self) -> Result<(), crate::error::NnError> {
-        use crate::error::NnError as E;
-        match *self {
-            Optimizer::Sgd => Ok(()),
-            Optimizer::Momentum { momentum } | Optimizer::Nesterov { momentum } => {
-                E::unit_interval("momentum", momentum)
-            }
-            Optimizer::AdaGrad {
-                eps,
-                initial_accumulator,
-            } => {
-                E::positive("epsilon", eps)?;
-                E::non_negative("initial accumulator", initial_accumulator)
-            }
-            Optimizer::RmsProp { alpha, eps } => {
-                E::unit_interval("alpha", alpha)?;
-                E::positive("epsilon", eps)
-            }
-            Optimizer::Adam { beta1, beta2, eps } => {
-                E::unit_interval("beta1", beta1)?;
-                E::unit_interval("beta2", beta2)?;
-                E::positive("epsilon", eps)
-            }
-            Optimizer::AdamW {
-                beta1,
-                beta2,
-                eps,
-                weight_decay,
-            } => {
-                E::unit_interval("beta1", beta1)?;
-                E::unit_interval("beta2", beta2)?;
-                E::positive("epsilon", eps)?;
-                E::non_negative("weight decay", weight_decay)
-            }
-        }
+        self.hyperparameters()
+            .into_iter()
+            .try_for_each(|(h, v)| h.check(v))
     }
 
     /// Updates `params` in place from `grads` (same length), advancing `state`.
@@ -428,21 +431,116 @@ fn adam_pass(
     acc.iter().sum::<f32>() + rest == 0.0
 }
 
+impl TokenSet for Optimizer {
+    const KIND: &'static str = "optimizer";
+    // Which optimizer has which hyperparameters, in the order of its fields: said here once, and
+    // read by `hyperparameters`, the link, the CLI and the page's boxes.
+    const FORMS: &'static [Form<Self>] = &[
+        Form {
+            name: "sgd",
+            aliases: &["gd"],
+            params: &[],
+            build: |_| Optimizer::Sgd,
+        },
+        Form {
+            name: "momentum",
+            aliases: &[],
+            params: &[H::Momentum.param()],
+            build: |a| Optimizer::Momentum { momentum: a[0] },
+        },
+        Form {
+            name: "nesterov",
+            aliases: &[],
+            params: &[H::Momentum.param()],
+            build: |a| Optimizer::Nesterov { momentum: a[0] },
+        },
+        Form {
+            name: "adagrad",
+            aliases: &[],
+            params: &[
+                H::Eps.param_from(ADAGRAD_EPS),
+                H::InitialAccumulator.param(),
+            ],
+            build: |a| Optimizer::AdaGrad {
+                eps: a[0],
+                initial_accumulator: a[1],
+            },
+        },
+        Form {
+            name: "rmsprop",
+            aliases: &[],
+            params: &[H::Alpha.param(), H::Eps.param()],
+            build: |a| Optimizer::RmsProp {
+                alpha: a[0],
+                eps: a[1],
+            },
+        },
+        Form {
+            name: "adam",
+            aliases: &[],
+            params: &[H::Beta1.param(), H::Beta2.param(), H::Eps.param()],
+            build: |a| Optimizer::Adam {
+                beta1: a[0],
+                beta2: a[1],
+                eps: a[2],
+            },
+        },
+        Form {
+            name: "adamw",
+            aliases: &[],
+            params: &[
+                H::Beta1.param(),
+                H::Beta2.param(),
+                H::Eps.param(),
+                H::WeightDecay.param(),
+            ],
+            build: |a| Optimizer::AdamW {
+                beta1: a[0],
+                beta2: a[1],
+                eps: a[2],
+                weight_decay: a[3],
+            },
+        },
+    ];
+    // `adam` for Adam with its defaults, `adam(0.8,0.99,1e-7)` otherwise.
+    const BARE_DEFAULTS: bool = true;
+
+    fn token(&self) -> (&'static str, Vec<f32>) {
+        match *self {
+            Optimizer::Sgd => ("sgd", vec![]),
+            Optimizer::Momentum { momentum } => ("momentum", vec![momentum]),
+            Optimizer::Nesterov { momentum } => ("nesterov", vec![momentum]),
+            Optimizer::AdaGrad {
+                eps,
+                initial_accumulator,
+            } => ("adagrad", vec![eps, initial_accumulator]),
+            Optimizer::RmsProp { alpha, eps } => ("rmsprop", vec![alpha, eps]),
+            Optimizer::Adam { beta1, beta2, eps } => ("adam", vec![beta1, beta2, eps]),
+            Optimizer::AdamW {
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+            } => ("adamw", vec![beta1, beta2, eps, weight_decay]),
+        }
+    }
+}
+
 impl fmt::Display for Optimizer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        token::write(self, f)
     }
 }
 
 impl FromStr for Optimizer {
     type Err = crate::error::NnError;
 
-    /// Parses an optimizer name, giving it its default hyperparameters.
+    /// Parses an optimizer's name, giving it its default hyperparameters, or its full token
+    /// form with every hyperparameter in order (`adam(0.8,0.99,1e-7)`, as `Display` writes it).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let name = s.trim().to_ascii_lowercase();
-        Optimizer::all().into_iter().find(|o| o.name() == name || (name == "gd" && o.name() == "sgd")).ok_or_else(|| {
-            crate::error::NnError::Config(format!("unknown optimizer '{s}' (expected sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw)"))
-        })
+        let opt: Optimizer = token::parse(s)?;
+        opt.validate()?;
+        Ok(opt)
     }
 }
 
@@ -492,129 +590,6 @@ pub fn clip_by_norm(grads: &mut [f32], max_norm: f32) -> f32 {
         grads.iter_mut().for_each(|g| *g *= scale);
     }
     norm
-}
-
-/// How the learning rate changes with the epoch number (epoch 0 uses the base rate).
-///
-/// ```
-/// use nnplay::optim::LrSchedule;
-/// let s = LrSchedule::StepDecay { every: 10, gamma: 0.5 };
-/// assert_eq!(s.rate(0.1, 25), 0.025);
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum LrSchedule {
-    #[default]
-    Constant,
-    /// Multiply by `gamma` every `every` epochs (PyTorch `StepLR`).
-    StepDecay { every: usize, gamma: f32 },
-    /// Multiply by `gamma` every epoch (PyTorch `ExponentialLR`).
-    Exponential { gamma: f32 },
-    /// Half a cosine from the base rate to `min_lr` over `period` epochs, then stay (PyTorch `CosineAnnealingLR`).
-    Cosine { period: usize, min_lr: f32 },
-}
-
-impl LrSchedule {
-    pub fn validate(&self) -> Result<(), crate::error::NnError> {
-        use crate::error::NnError as E;
-        match *self {
-            LrSchedule::Constant => Ok(()),
-            LrSchedule::StepDecay { every, gamma } => {
-                E::positive("step decay period", every as f32)?;
-                E::positive("step decay gamma", gamma)
-            }
-            LrSchedule::Exponential { gamma } => E::positive("exponential decay gamma", gamma),
-            LrSchedule::Cosine { period, min_lr } => {
-                E::positive("cosine period", period as f32)?;
-                E::non_negative("cosine minimum rate", min_lr)
-            }
-        }
-    }
-
-    /// The learning rate at `epoch` for a base rate `base`.
-    pub fn rate(&self, base: f32, epoch: usize) -> f32 {
-        match *self {
-            LrSchedule::Constant => base,
-            LrSchedule::StepDecay { every, gamma } => {
-                base * gamma.powi((epoch / every.max(1)) as i32)
-            }
-            LrSchedule::Exponential { gamma } => base * gamma.powi(epoch as i32),
-            LrSchedule::Cosine { period, min_lr } => {
-                let progress = (epoch.min(period) as f32) / period.max(1) as f32;
-                min_lr + 0.5 * (base - min_lr) * (1.0 + (std::f32::consts::PI * progress).cos())
-            }
-        }
-    }
-}
-
-impl fmt::Display for LrSchedule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LrSchedule::Constant => f.write_str("constant"),
-            LrSchedule::StepDecay { every, gamma } => write!(f, "step({every},{gamma})"),
-            LrSchedule::Exponential { gamma } => write!(f, "exp({gamma})"),
-            LrSchedule::Cosine { period, min_lr } => write!(f, "cosine({period},{min_lr})"),
-        }
-    }
-}
-
-impl FromStr for LrSchedule {
-    type Err = crate::error::NnError;
-
-    /// Parses `constant`, `step(10,0.5)`, `exp(0.99)`, `cosine(100,0)`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim().to_ascii_lowercase();
-        let bad = || {
-            crate::error::NnError::Config(format!(
-                "unknown schedule '{s}' (expected constant, step(every,gamma), exp(gamma) or cosine(period,min_lr))"
-            ))
-        };
-        let (name, args): (&str, Vec<f32>) = match s.split_once('(') {
-            Some((name, rest)) => {
-                let inner = rest.strip_suffix(')').ok_or_else(bad)?;
-                (
-                    name,
-                    inner
-                        .split(',')
-                        .map(|v| v.trim().parse::<f32>())
-                        .collect::<Result<_, _>>()
-                        .map_err(|_| bad())?,
-                )
-            }
-            None => (s.as_str(), vec![]),
-        };
-        let whole = |v: f32| {
-            if v.is_finite() && v >= 1.0 && v.fract() == 0.0 {
-                Ok(v as usize)
-            } else {
-                Err(bad())
-            }
-        };
-        let schedule = match (name, args.as_slice()) {
-            ("constant" | "none", []) => LrSchedule::Constant,
-            ("step", []) => LrSchedule::StepDecay {
-                every: 100,
-                gamma: 0.5,
-            },
-            ("step", [every, gamma]) => LrSchedule::StepDecay {
-                every: whole(*every)?,
-                gamma: *gamma,
-            },
-            ("exp" | "exponential", []) => LrSchedule::Exponential { gamma: 0.99 },
-            ("exp" | "exponential", [gamma]) => LrSchedule::Exponential { gamma: *gamma },
-            ("cosine", []) => LrSchedule::Cosine {
-                period: 500,
-                min_lr: 0.0,
-            },
-            ("cosine", [period, min_lr]) => LrSchedule::Cosine {
-                period: whole(*period)?,
-                min_lr: *min_lr,
-            },
-            _ => return Err(bad()),
-        };
-        schedule.validate()?;
-        Ok(schedule)
-    }
 }
 
 #[cfg(test)]

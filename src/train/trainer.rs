@@ -9,6 +9,7 @@ use crate::nn::loss::Loss;
 use crate::nn::network::{Network, Workspace};
 use crate::nn::regularization::Regularization;
 use crate::train::metrics::Metric;
+use crate::train::objective::Objective;
 use crate::train::optim::{LrSchedule, Optimizer, OptimizerState, all_finite, clip_by_norm};
 use ndarray::{Array2, ArrayView2, s};
 use serde::{Deserialize, Serialize};
@@ -141,6 +142,7 @@ pub enum Control {
 #[derive(Clone, Debug)]
 pub struct Trainer {
     config: TrainConfig,
+    objective: Objective,
     state: OptimizerState,
     rng: NnRng,
     ws: Workspace,
@@ -163,6 +165,8 @@ pub struct StepSummary {
     pub mean_loss: f32,
     /// Epochs completed during the call.
     pub epochs_completed: usize,
+    /// Samples the call trained on (the last batch of an epoch may be smaller than the others).
+    pub samples: usize,
 }
 
 /// Asks the cache for the rows of the next batch while this one computes. Rows are read from
@@ -192,6 +196,7 @@ impl Trainer {
         Ok(Trainer {
             rng: rng_from_seed(config.seed),
             config,
+            objective: Objective::default(),
             state: OptimizerState::default(),
             ws: Workspace::default(),
             grads: vec![0.0; net.n_params()],
@@ -217,6 +222,12 @@ impl Trainer {
     pub fn steps(&self) -> usize {
         self.steps
     }
+    /// Samples of the current epoch already trained on, in `0..n` (0 at an epoch boundary and
+    /// before the first step): with [`Trainer::epoch`], where the run is in the data. A call of
+    /// [`Trainer::train_steps`] on data of another size starts a new pass at 0.
+    pub fn samples_into_epoch(&self) -> usize {
+        self.cursor
+    }
     /// The learning rate the schedule gives for the current epoch.
     pub fn learning_rate(&self) -> f32 {
         self.config
@@ -233,6 +244,16 @@ impl Trainer {
         self.state = state;
         self
     }
+    /// Builds every batch objective as `objective` says instead of Keras's way (see
+    /// [`Objective`]). Fails when the scale is not finite and > 0.
+    pub fn with_objective(mut self, objective: Objective) -> Result<Trainer, NnError> {
+        NnError::positive("objective scale", objective.scale)?;
+        self.objective = objective;
+        Ok(self)
+    }
+    pub fn objective(&self) -> Objective {
+        self.objective
+    }
     /// The gradient of the last step (after clipping).
     pub fn last_gradient(&self) -> &[f32] {
         &self.grads
@@ -247,7 +268,8 @@ impl Trainer {
         y: &[f32],
         rows: usize,
     ) -> Result<f32, NnError> {
-        let (loss, regularization) = (self.config.loss, self.config.regularization);
+        let loss = self.config.loss;
+        let regularization = self.objective.penalty_for(self.config.regularization, rows);
         self.step_with(net, |net, ws, grads, rng| {
             net.loss_and_gradient(x, y, rows, loss, regularization, ws, grads, rng)
         })
@@ -265,7 +287,12 @@ impl Trainer {
         }
         let dropout = net.layers().iter().any(|l| l.dropout > 0.0);
         let rng = if dropout { Some(&mut self.rng) } else { None };
-        let loss = gradient(net, &mut self.ws, &mut self.grads, rng);
+        let mut loss = gradient(net, &mut self.ws, &mut self.grads, rng);
+        let scale = self.objective.scale;
+        if scale != 1.0 {
+            loss *= scale;
+            self.grads.iter_mut().for_each(|g| *g *= scale);
+        }
         if !loss.is_finite() {
             return Err(self.diverged(format!("the loss became {loss}")));
         }
@@ -310,10 +337,11 @@ impl Trainer {
         if !finite && !all_finite(&self.grads) {
             return Err(self.diverged("the gradient is not finite".into()));
         }
-        self.steps += 1;
         if !finite {
             return Err(self.diverged("a weight overflowed".into()));
         }
+        // Counted only once it stands: a refused step is the one `diverged` names (steps + 1).
+        self.steps += 1;
         Ok(loss)
     }
 
@@ -353,6 +381,7 @@ impl Trainer {
         let bs = self.config.batch_size.min(n);
         let mut sum = 0.0f64;
         let mut epochs_completed = 0;
+        let mut samples = 0;
         for _ in 0..batches {
             let rows = bs.min(n - self.cursor);
             let (mut yb, order) = (
@@ -374,7 +403,8 @@ impl Trainer {
             }
             let next = (self.cursor + rows).min(n);
             prefetch_rows(xs, &order[next..(next + bs).min(n)], x.ncols());
-            let (loss, regularization) = (self.config.loss, self.config.regularization);
+            let loss = self.config.loss;
+            let regularization = self.objective.penalty_for(self.config.regularization, rows);
             let result = self.step_with(net, |net, ws, grads, rng| {
                 net.loss_and_gradient_picked(xs, pick, &yb, loss, regularization, ws, grads, rng)
             });
@@ -383,6 +413,7 @@ impl Trainer {
             sum += loss as f64;
             self.epoch_loss_sum += loss as f64;
             self.epoch_batches += 1;
+            samples += rows;
             self.cursor += rows;
             if self.cursor >= n {
                 self.cursor = 0;
@@ -396,6 +427,7 @@ impl Trainer {
         Ok(StepSummary {
             mean_loss: (sum / batches.max(1) as f64) as f32,
             epochs_completed,
+            samples,
         })
     }
 
@@ -463,13 +495,14 @@ impl Trainer {
                     }
                 };
             let (val_loss, val_metric) = if n_val > 0 {
+                let penalty = self
+                    .objective
+                    .penalty_for(self.config.regularization, n_val);
                 (
-                    Some(net.evaluate_loss(
-                        x_val,
-                        y_val,
-                        self.config.loss,
-                        self.config.regularization,
-                    )?),
+                    Some(
+                        self.objective.scale
+                            * net.evaluate_loss(x_val, y_val, self.config.loss, penalty)?,
+                    ),
                     score(x_val, y_val)?,
                 )
             } else {
@@ -575,6 +608,9 @@ mod tests {
                 err.to_string().contains("a weight overflowed"),
                 "{optimizer}: {err}"
             );
+            // The refused step is not counted, and the message names it as the first.
+            assert_eq!(trainer.steps(), 0, "{optimizer}");
+            assert!(err.to_string().contains("step 1:"), "{optimizer}: {err}");
             if matches!(optimizer, Optimizer::Sgd) {
                 assert_eq!(
                     net.params(),
