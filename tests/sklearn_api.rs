@@ -1,6 +1,7 @@
 //! The scikit-learn-like estimators: sklearn's defaults, its `score` formulas on fixed
 //! predictions, held-out R² of the `sklearn_regressor` example, classification with ids and
-//! strings, the stopping rule, save/load and the typed errors.
+//! strings, its objective (½·MSE, L2 per batch), the stopping rule, save/load and the typed
+//! errors. Early stopping on held-out rows is in tests/sklearn_early_stopping.rs.
 
 use ndarray::{Array1, Array2, array};
 use nnplay::api::sklearn::MlpParams;
@@ -46,6 +47,7 @@ fn defaults_are_sklearns() {
     );
     assert_eq!((p.alpha, p.batch_size, p.max_iter), (1e-4, None, 200));
     assert_eq!((p.tol, p.n_iter_no_change, p.shuffle), (1e-4, 10, true));
+    assert_eq!((p.early_stopping, p.validation_fraction), (false, 0.1));
     assert_eq!(MlpRegressor::new().params(), &p);
     assert_eq!(MlpClassifier::new().params(), &p);
     let custom = MlpRegressor::new()
@@ -307,6 +309,43 @@ fn stops_after_n_iter_no_change_epochs_without_improvement() {
     assert_eq!(
         (model.n_iter().unwrap(), model.converged().unwrap()),
         (5, false)
+    );
+}
+
+/// sklearn's `loss_` for k outputs averages the squares over all n·k values (½·mean), while its
+/// gradient sums over outputs: the reported loss must follow the first, for any k.
+#[test]
+fn multi_output_loss_is_half_the_mean_over_every_value_plus_l2() {
+    let (x, y1) = sine_bowl(40, 12);
+    let y = Array2::from_shape_fn((40, 3), |(i, j)| y1[[i, 0]] * (j as f32 + 1.0) - j as f32);
+    let alpha = 2.0;
+    let mut model = MlpRegressor::new()
+        .hidden_layer_sizes(&[4])
+        .alpha(alpha)
+        .max_iter(1)
+        .learning_rate_init(1e-12)
+        .random_state(6);
+    model.fit(&x, &y).unwrap();
+    let net = model.network().unwrap();
+    let predicted = net.predict(x.view()).unwrap();
+    let squares: f64 = predicted
+        .iter()
+        .zip(&y)
+        .map(|(p, t)| ((p - t) as f64).powi(2))
+        .sum();
+    let weights: f64 = (0..net.layers().len())
+        .flat_map(|l| {
+            net.weights(l)
+                .iter()
+                .map(|w| (*w as f64).powi(2))
+                .collect::<Vec<_>>()
+        })
+        .sum();
+    let expected = 0.5 * squares / (40.0 * 3.0) + alpha as f64 / (2.0 * 40.0) * weights;
+    let reported = model.loss().unwrap() as f64;
+    assert!(
+        (reported - expected).abs() < 1e-5 * expected,
+        "{reported} vs {expected}"
     );
 }
 

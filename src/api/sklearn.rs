@@ -13,10 +13,14 @@
 //! | batches | `batch_size="auto"` = min(200, n) | `None` = min(200, n) |
 //! | epochs | `max_iter=200` | same |
 //! | stopping | training loss not better than best − `tol` (1e-4) for more than `n_iter_no_change` (10) epochs in a row | same rule |
+//! | early stopping | `early_stopping=False`; when on, holds out `validation_fraction=0.1` (stratified for two classes), stops on the validation score (R² or accuracy) by the same rule and keeps the best weights | same |
 //! | shuffling | every epoch, `shuffle=True` | same |
 //! | initial weights | U(−b, b) for weights *and* biases, b = √(6/(fan_in+fan_out)) (√(2/…) for logistic) | same |
 //! | regressor loss | `squared_error`: ½·mean (ŷ − y)² | same objective; see below |
 //! | classifier loss | log-loss with a sigmoid (2 classes) or softmax output | same |
+//!
+//! Training runs on the library's one loop, [`Trainer`](crate::train::Trainer), told sklearn's
+//! objective through an [`Objective`](crate::train::Objective) (see `sklearn/fit.rs`).
 //!
 //! Differences, all small:
 //! - `random_state` is a number (default 0): runs are always reproducible. sklearn's default
@@ -27,24 +31,22 @@
 //!   regressor rescales the gradient so that it minimises exactly sklearn's objective, and
 //!   [`MlpRegressor::loss`] and [`MlpRegressor::loss_curve`] report sklearn's `loss_` (half the
 //!   core's MSE, plus the L2 term).
-//! - `early_stopping` on a validation fraction, the `sgd` and `lbfgs` solvers, learning-rate
-//!   schedules, `warm_start` and `partial_fit` are not offered.
+//! - The rows held out by `early_stopping` are drawn with our own generator, so they are not
+//!   the rows sklearn's `train_test_split` would pick for the same `random_state`.
+//! - The `sgd` and `lbfgs` solvers, learning-rate schedules, `warm_start` and `partial_fit` are
+//!   not offered.
 //! - Predictions of a one-output regressor stay two-dimensional, (n, 1).
 
-use crate::data::{DataError, Task};
 use crate::error::NnError;
-use crate::io::model_file::{self, ModelFile};
-use crate::kernels::shuffle::shuffle;
+use crate::io::model_file::ModelFile;
 use crate::nn::activation::Activation;
-use crate::nn::init::{NnRng, rng_from_seed};
-use crate::nn::loss::Loss;
-use crate::nn::network::{LayerConfig, Network, NetworkConfig, Workspace};
-use crate::nn::regularization::Regularization;
-use crate::train::metrics;
-use crate::train::optim::{Optimizer, OptimizerState, all_finite};
-use ndarray::{Array1, Array2, ArrayView2, Axis};
+use crate::nn::init::NnRng;
+use crate::nn::network::{LayerConfig, Network, NetworkConfig};
+use ndarray::{Array2, ArrayView1, ArrayView2};
 use rand::RngExt;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+mod fit;
 
 /// sklearn's `batch_size="auto"` cap.
 const AUTO_BATCH: usize = 200;
@@ -57,6 +59,8 @@ const AUTO_BATCH: usize = 200;
 /// assert_eq!((p.hidden_layer_sizes.as_slice(), p.max_iter, p.alpha), (&[100][..], 200, 1e-4));
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// Files written before a field existed read its default.
+#[serde(default)]
 pub struct MlpParams {
     /// Width of each hidden layer; empty gives a linear (or logistic) model. Default `[100]`.
     pub hidden_layer_sizes: Vec<usize>,
@@ -82,6 +86,12 @@ pub struct MlpParams {
     pub n_iter_no_change: usize,
     /// Reshuffle the samples every epoch. Default true.
     pub shuffle: bool,
+    /// Hold out `validation_fraction` of the rows and stop on their score instead of on the
+    /// training loss, keeping the weights of the best score. Default false.
+    pub early_stopping: bool,
+    /// Share of the rows held out by `early_stopping`, in [0, 1) and at least two rows.
+    /// Default 0.1.
+    pub validation_fraction: f32,
     /// Seed of the initial weights and of the shuffling. Default 0.
     pub random_state: u64,
 }
@@ -101,6 +111,8 @@ impl Default for MlpParams {
             tol: 1e-4,
             n_iter_no_change: 10,
             shuffle: true,
+            early_stopping: false,
+            validation_fraction: 0.1,
             random_state: 0,
         }
     }
@@ -115,6 +127,7 @@ impl MlpParams {
         NnError::positive("epsilon", self.epsilon)?;
         NnError::non_negative("alpha", self.alpha)?;
         NnError::non_negative("tol", self.tol)?;
+        NnError::unit_interval("validation_fraction", self.validation_fraction)?;
         let at_least_one = |name, value: usize| {
             if value == 0 {
                 Err(NnError::BadHyperparameter {
@@ -149,16 +162,35 @@ struct Progress {
     loss_curve: Vec<f32>,
     best_loss: f32,
     converged: bool,
+    /// Score on the held-out rows after each epoch (`early_stopping` only). NaN, written as
+    /// `null`, when a prediction was not finite.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "scores_allowing_null"
+    )]
+    validation_scores: Vec<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    best_validation_score: Option<f32>,
 }
 
-/// How sklearn's objective relates to the core loss used for the gradient.
-#[derive(Clone, Copy)]
-struct Objective {
-    loss: Loss,
-    /// Factor on the core loss's gradient to obtain sklearn's.
-    grad_scale: f32,
-    /// Factor on the core loss's value to obtain sklearn's reported loss.
-    value_scale: f32,
+/// Reads validation scores, turning `null` (how JSON writes NaN) back into NaN.
+fn scores_allowing_null<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
+    let scores: Vec<Option<f32>> = Vec::deserialize(d)?;
+    Ok(scores.into_iter().map(|s| s.unwrap_or(f32::NAN)).collect())
+}
+
+/// The class a row of network outputs picks: one sigmoid output picks class 1 strictly above
+/// 0.5 (sklearn's `LabelBinarizer.inverse_transform`), several pick their first maximum
+/// (NumPy's `argmax`).
+fn class_index(row: ArrayView1<f32>) -> usize {
+    if row.len() == 1 {
+        usize::from(row[0] > 0.5)
+    } else {
+        row.iter()
+            .enumerate()
+            .fold(0, |best, (i, &v)| if v > row[best] { i } else { best })
+    }
 }
 
 /// Builds the network with sklearn's initial weights.
@@ -192,129 +224,6 @@ fn build_network(
         }
     }
     Ok(net)
-}
-
-/// sklearn's `_fit_stochastic` with the adam solver: per-epoch shuffle, mini-batches, L2 of
-/// alpha/(2·batch rows) on each batch, loss curve weighted by batch size, and the
-/// `_no_improvement_count` stopping rule on the training loss.
-fn train(
-    params: &MlpParams,
-    net: &mut Network,
-    x: ArrayView2<f32>,
-    y: ArrayView2<f32>,
-    objective: Objective,
-    rng: &mut NnRng,
-) -> Result<Progress, NnError> {
-    let n = x.nrows();
-    let (d_in, d_out) = (x.ncols(), y.ncols());
-    let x = x.as_standard_layout();
-    let y = y.as_standard_layout();
-    let (xs, ys) = (
-        x.as_slice().expect("standard layout"),
-        y.as_slice().expect("standard layout"),
-    );
-    let batch = params.batch_rows(n);
-    let optimizer = Optimizer::Adam {
-        beta1: params.beta_1,
-        beta2: params.beta_2,
-        eps: params.epsilon,
-    };
-    let mut state = OptimizerState::default();
-    let mut ws = Workspace::default();
-    let mut grads = vec![0.0f32; net.n_params()];
-    let (mut xb, mut yb) = (
-        Vec::with_capacity(batch * d_in),
-        Vec::with_capacity(batch * d_out),
-    );
-    let mut order: Vec<usize> = (0..n).collect();
-    let mut progress = Progress {
-        n_iter: 0,
-        loss_curve: Vec::new(),
-        best_loss: f32::INFINITY,
-        converged: false,
-    };
-    let mut no_improvement = 0;
-    let mut steps = 0;
-    for epoch in 1..=params.max_iter {
-        if params.shuffle {
-            shuffle(&mut order, rng);
-        }
-        let mut accumulated = 0.0f64;
-        for chunk in order.chunks(batch) {
-            let rows = chunk.len();
-            xb.clear();
-            yb.clear();
-            for &i in chunk {
-                xb.extend_from_slice(&xs[i * d_in..(i + 1) * d_in]);
-                yb.extend_from_slice(&ys[i * d_out..(i + 1) * d_out]);
-            }
-            steps += 1;
-            let diverged = |what: String| NnError::Diverged {
-                epoch,
-                step: steps,
-                what,
-            };
-            let data_loss = net.loss_and_gradient(
-                &xb,
-                &yb,
-                rows,
-                objective.loss,
-                Regularization::None,
-                &mut ws,
-                &mut grads,
-                None,
-            );
-            if !data_loss.is_finite() {
-                return Err(diverged(format!("the loss became {data_loss}")));
-            }
-            if objective.grad_scale != 1.0 {
-                grads.iter_mut().for_each(|g| *g *= objective.grad_scale);
-            }
-            // sklearn adds alpha·W/n_batch to the kernel gradients (biases are not penalised).
-            let mut squares = 0.0f64;
-            let l2 = params.alpha / rows as f32;
-            for s in net.layers() {
-                for (g, &w) in grads[s.weight_range()]
-                    .iter_mut()
-                    .zip(&net.params()[s.weight_range()])
-                {
-                    squares += (w as f64) * (w as f64);
-                    *g += l2 * w;
-                }
-            }
-            if !all_finite(&grads) {
-                return Err(diverged("the gradient is not finite".into()));
-            }
-            if !optimizer.step_checked(
-                params.learning_rate_init,
-                net.params_mut(),
-                &grads,
-                &mut state,
-            ) {
-                return Err(diverged("a weight overflowed".into()));
-            }
-            let batch_loss = objective.value_scale as f64 * data_loss as f64
-                + 0.5 * params.alpha as f64 * squares / rows as f64;
-            accumulated += batch_loss * rows as f64;
-        }
-        let loss = (accumulated / n as f64) as f32;
-        progress.n_iter = epoch;
-        progress.loss_curve.push(loss);
-        // sklearn's `_update_no_improvement_count` (early_stopping=False branch).
-        if loss > progress.best_loss - params.tol {
-            no_improvement += 1;
-        } else {
-            no_improvement = 0;
-        }
-        if loss < progress.best_loss {
-            progress.best_loss = loss;
-        }
-        if no_improvement > params.n_iter_no_change {
-            progress.converged = true;
-            break;
-        }
-    }
-    Ok(progress)
 }
 
 /// Rejects NaN and infinity in the training data (sklearn's `check_array`).
@@ -381,6 +290,16 @@ macro_rules! mlp_setters {
             self.params.shuffle = shuffle;
             self
         }
+        /// Stop on the score of held-out rows and keep the best weights (default false).
+        pub fn early_stopping(mut self, on: bool) -> Self {
+            self.params.early_stopping = on;
+            self
+        }
+        /// Share of the rows `early_stopping` holds out (default 0.1).
+        pub fn validation_fraction(mut self, fraction: f32) -> Self {
+            self.params.validation_fraction = fraction;
+            self
+        }
         /// Replaces every hyperparameter at once.
         pub fn with_params(mut self, params: MlpParams) -> Self {
             self.params = params;
@@ -407,9 +326,20 @@ macro_rules! mlp_setters {
                 .copied()
                 .ok_or(NnError::NotFitted)
         }
-        /// Lowest training loss seen, sklearn's `best_loss_`.
+        /// Lowest training loss seen, sklearn's `best_loss_` (which sklearn leaves `None` under
+        /// `early_stopping`; here it is the lowest training loss all the same).
         pub fn best_loss(&self) -> Result<f32, NnError> {
             Ok(self.fitted()?.progress.best_loss)
+        }
+        /// Score of the held-out rows after each epoch, sklearn's `validation_scores_`: R² for
+        /// the regressor, accuracy for the classifier. Empty without `early_stopping`.
+        pub fn validation_scores(&self) -> Result<&[f32], NnError> {
+            Ok(&self.fitted()?.progress.validation_scores)
+        }
+        /// Best of [`validation_scores`](Self::validation_scores), whose weights the model
+        /// kept (sklearn's `best_validation_score_`); `None` without `early_stopping`.
+        pub fn best_validation_score(&self) -> Result<Option<f32>, NnError> {
+            Ok(self.fitted()?.progress.best_validation_score)
         }
         /// False when `fit` stopped at `max_iter` (where sklearn warns `ConvergenceWarning`).
         pub fn converged(&self) -> Result<bool, NnError> {
@@ -481,481 +411,12 @@ impl EstimatorSection {
     }
 }
 
-#[derive(Clone, Debug)]
-struct FittedRegressor {
-    net: Network,
-    progress: Progress,
-}
+// Declared after `mlp_setters!`, which both estimators expand.
+mod classifier;
+mod regressor;
 
-/// sklearn's `MLPRegressor`: a network with linear outputs trained on the squared error.
-///
-/// # Shapes
-/// `fit(x, y)`: x (n, n_features), y (n, n_outputs) (or a 1-D y with [`MlpRegressor::fit_1d`]);
-/// `predict(x)` → (n, n_outputs).
-///
-/// ```
-/// use nnplay::prelude::*;
-/// use ndarray::{Array1, Array2};
-///
-/// // y = 2·x − 1 on [0, 1].
-/// let x = Array2::from_shape_fn((50, 1), |(i, _)| i as f32 / 49.0);
-/// let y: Array1<f32> = x.column(0).mapv(|v| 2.0 * v - 1.0);
-/// let mut model = MlpRegressor::new().hidden_layer_sizes(&[16]).learning_rate_init(0.01).max_iter(500).random_state(1);
-/// model.fit_1d(&x, &y).unwrap();
-/// assert!(model.score(&x, &y.insert_axis(ndarray::Axis(1))).unwrap() > 0.99);
-/// assert!(model.n_iter().unwrap() <= 500);
-/// ```
-#[derive(Clone, Debug, Default)]
-pub struct MlpRegressor {
-    params: MlpParams,
-    fitted: Option<FittedRegressor>,
-}
-
-impl MlpRegressor {
-    /// An unfitted regressor with sklearn's defaults ([`MlpParams::default`]).
-    pub fn new() -> MlpRegressor {
-        MlpRegressor::default()
-    }
-
-    mlp_setters!();
-
-    fn fitted(&self) -> Result<&FittedRegressor, NnError> {
-        self.fitted.as_ref().ok_or(NnError::NotFitted)
-    }
-
-    /// Trains a fresh network on `x` (n, n_features) and `y` (n, n_outputs). A previous fit is
-    /// discarded (sklearn's `warm_start=False`).
-    ///
-    /// # Errors
-    /// [`NnError::BadHyperparameter`] / [`NnError::Architecture`] for bad settings,
-    /// [`NnError::RowMismatch`], [`NnError::EmptyData`], [`NnError::Config`] for NaN or infinite
-    /// data, [`NnError::Diverged`] when the loss blows up.
-    pub fn fit(&mut self, x: &Array2<f32>, y: &Array2<f32>) -> Result<&mut Self, NnError> {
-        self.params.validate()?;
-        check_shapes(x, y.nrows())?;
-        if y.ncols() == 0 {
-            return Err(NnError::TargetDim {
-                expected: 1,
-                got: 0,
-            });
-        }
-        check_finite(x.view(), "inputs")?;
-        check_finite(y.view(), "targets")?;
-        let mut rng = rng_from_seed(self.params.random_state);
-        let mut net = build_network(
-            &self.params,
-            x.ncols(),
-            LayerConfig::new(y.ncols(), Activation::Linear),
-            &mut rng,
-        )?;
-        // Core MSE = mean (ŷ−y)² with gradient 2(ŷ−y)/(n·k); sklearn's delta is (ŷ−y)/n, i.e.
-        // k/2 times ours, and its reported loss is half ours.
-        let objective = Objective {
-            loss: Loss::MeanSquaredError,
-            grad_scale: y.ncols() as f32 / 2.0,
-            value_scale: 0.5,
-        };
-        let progress = train(
-            &self.params,
-            &mut net,
-            x.view(),
-            y.view(),
-            objective,
-            &mut rng,
-        )?;
-        self.fitted = Some(FittedRegressor { net, progress });
-        Ok(self)
-    }
-
-    /// [`fit`](MlpRegressor::fit) with one target per sample.
-    pub fn fit_1d(&mut self, x: &Array2<f32>, y: &Array1<f32>) -> Result<&mut Self, NnError> {
-        let y = y.view().insert_axis(Axis(1)).to_owned();
-        self.fit(x, &y)
-    }
-
-    /// Predictions for `x` (n, n_features): shape (n, n_outputs).
-    ///
-    /// # Errors
-    /// [`NnError::NotFitted`], [`NnError::InputDim`].
-    pub fn predict(&self, x: &Array2<f32>) -> Result<Array2<f32>, NnError> {
-        self.fitted()?.net.predict(x.view())
-    }
-
-    /// sklearn's `score`: R² of the predictions, averaged uniformly over outputs
-    /// ([`metrics::r2_score`]: 1 − Σ(y − ŷ)² / Σ(y − ȳ)², computed in f64).
-    pub fn score(&self, x: &Array2<f32>, y: &Array2<f32>) -> Result<f32, NnError> {
-        let net = &self.fitted()?.net;
-        net.check_data(&x.view(), &y.view())?;
-        Ok(metrics::r2_score(net.predict(x.view())?.view(), y.view()))
-    }
-
-    /// The fitted model as a [`ModelFile`] (task `regression`, hyperparameters and loss curve
-    /// in the estimator section).
-    pub fn to_model_file(&self) -> Result<ModelFile, NnError> {
-        let fitted = self.fitted()?;
-        let mut file = ModelFile::new(&fitted.net).with_task(Task::Regression);
-        file.estimator = Some(
-            EstimatorSection::MlpRegressor {
-                params: self.params.clone(),
-                progress: fitted.progress.clone(),
-            }
-            .to_value(),
-        );
-        Ok(file)
-    }
-
-    /// Rebuilds a fitted regressor from a model file written by [`to_model_file`](MlpRegressor::to_model_file).
-    ///
-    /// # Errors
-    /// [`NnError::ModelFile`] when the file was written by something else or does not fit together.
-    pub fn from_model_file(file: &ModelFile) -> Result<MlpRegressor, NnError> {
-        file.check()?;
-        let EstimatorSection::MlpRegressor { params, progress } =
-            EstimatorSection::read(file, "MlpRegressor")?
-        else {
-            return Err(NnError::ModelFile(
-                "this model was written by an MlpClassifier, not an MlpRegressor".into(),
-            ));
-        };
-        let net = file.network()?;
-        if net.output_activation() != Activation::Linear {
-            return Err(NnError::ModelFile(format!(
-                "an MlpRegressor has a linear output layer, this file's is {}",
-                net.output_activation()
-            )));
-        }
-        Ok(MlpRegressor {
-            params,
-            fitted: Some(FittedRegressor { net, progress }),
-        })
-    }
-}
-
-#[derive(Clone, Debug)]
-struct FittedClassifier {
-    net: Network,
-    progress: Progress,
-    /// Sorted ids; class k of the network is `class_ids[k]`.
-    class_ids: Vec<usize>,
-    /// Display name of each class (the labels themselves after `fit_labels`).
-    class_names: Vec<String>,
-    string_labels: bool,
-}
-
-/// sklearn's `MLPClassifier`: two classes get one sigmoid output and binary cross-entropy,
-/// more get a softmax output and categorical cross-entropy.
-///
-/// Labels are `usize` class ids (any values, not necessarily 0..k) with [`fit`](MlpClassifier::fit),
-/// or strings with [`fit_labels`](MlpClassifier::fit_labels). Classes are sorted, as sklearn's
-/// `classes_` are; `predict_proba` has one column per class in that order.
-///
-/// ```
-/// use nnplay::prelude::*;
-/// use ndarray::array;
-///
-/// let x = array![[-2.0f32], [-1.5], [-1.0], [1.0], [1.5], [2.0]];
-/// let labels = ["small", "small", "small", "large", "large", "large"].map(String::from);
-/// let mut clf = MlpClassifier::new().hidden_layer_sizes(&[4]).learning_rate_init(0.05).random_state(3);
-/// clf.fit_labels(&x, &labels).unwrap();
-/// assert_eq!(clf.class_names().unwrap(), ["large", "small"]);
-/// assert_eq!(clf.predict_labels(&array![[-3.0f32], [3.0]]).unwrap(), ["small", "large"]);
-/// let p = clf.predict_proba(&x).unwrap();
-/// assert_eq!(p.dim(), (6, 2));
-/// ```
-#[derive(Clone, Debug, Default)]
-pub struct MlpClassifier {
-    params: MlpParams,
-    fitted: Option<FittedClassifier>,
-}
-
-impl MlpClassifier {
-    /// An unfitted classifier with sklearn's defaults ([`MlpParams::default`]).
-    pub fn new() -> MlpClassifier {
-        MlpClassifier::default()
-    }
-
-    mlp_setters!();
-
-    fn fitted(&self) -> Result<&FittedClassifier, NnError> {
-        self.fitted.as_ref().ok_or(NnError::NotFitted)
-    }
-
-    /// Trains a fresh network on `x` (n, n_features) and one class id per row.
-    ///
-    /// # Errors
-    /// Those of [`MlpRegressor::fit`], and [`DataError::SingleClass`] (inside [`NnError::Data`])
-    /// when every label is the same.
-    pub fn fit(&mut self, x: &Array2<f32>, labels: &[usize]) -> Result<&mut Self, NnError> {
-        let mut class_ids = labels.to_vec();
-        class_ids.sort_unstable();
-        class_ids.dedup();
-        let index: Vec<usize> = labels
-            .iter()
-            .map(|l| class_ids.binary_search(l).expect("every label is a class"))
-            .collect();
-        let names = class_ids.iter().map(usize::to_string).collect();
-        self.fit_indices(x, &index, class_ids, names, false)
-    }
-
-    /// Trains on string labels; classes are the distinct labels in sorted order, and
-    /// [`predict_labels`](MlpClassifier::predict_labels) gives strings back.
-    /// ([`predict`](MlpClassifier::predict) then returns class indices 0..k.)
-    pub fn fit_labels<S: AsRef<str>>(
-        &mut self,
-        x: &Array2<f32>,
-        labels: &[S],
-    ) -> Result<&mut Self, NnError> {
-        let mut names: Vec<&str> = labels.iter().map(AsRef::as_ref).collect();
-        names.sort_unstable();
-        names.dedup();
-        let index: Vec<usize> = labels
-            .iter()
-            .map(|l| {
-                names
-                    .binary_search(&l.as_ref())
-                    .expect("every label is a class")
-            })
-            .collect();
-        let class_ids = (0..names.len()).collect();
-        let names = names.into_iter().map(String::from).collect();
-        self.fit_indices(x, &index, class_ids, names, true)
-    }
-
-    fn fit_indices(
-        &mut self,
-        x: &Array2<f32>,
-        index: &[usize],
-        class_ids: Vec<usize>,
-        class_names: Vec<String>,
-        string_labels: bool,
-    ) -> Result<&mut Self, NnError> {
-        self.params.validate()?;
-        check_shapes(x, index.len())?;
-        check_finite(x.view(), "inputs")?;
-        let k = class_names.len();
-        if k < 2 {
-            return Err(DataError::SingleClass {
-                class: class_names.first().cloned().unwrap_or_default(),
-            }
-            .into());
-        }
-        // sklearn's LabelBinarizer: one 0/1 column for two classes, one-hot rows for more.
-        let (y, output, loss) = if k == 2 {
-            (
-                Array2::from_shape_fn((index.len(), 1), |(i, _)| index[i] as f32),
-                LayerConfig::new(1, Activation::Sigmoid),
-                Loss::BinaryCrossEntropy,
-            )
-        } else {
-            let y = Array2::from_shape_fn(
-                (index.len(), k),
-                |(i, c)| if index[i] == c { 1.0 } else { 0.0 },
-            );
-            (
-                y,
-                LayerConfig::new(k, Activation::Softmax),
-                Loss::CategoricalCrossEntropy,
-            )
-        };
-        let mut rng = rng_from_seed(self.params.random_state);
-        let mut net = build_network(&self.params, x.ncols(), output, &mut rng)?;
-        // Our cross-entropies are sklearn's log-loss exactly, value and gradient (ŷ − y)/n.
-        let objective = Objective {
-            loss,
-            grad_scale: 1.0,
-            value_scale: 1.0,
-        };
-        let progress = train(
-            &self.params,
-            &mut net,
-            x.view(),
-            y.view(),
-            objective,
-            &mut rng,
-        )?;
-        self.fitted = Some(FittedClassifier {
-            net,
-            progress,
-            class_ids,
-            class_names,
-            string_labels,
-        });
-        Ok(self)
-    }
-
-    /// The class ids `predict` returns, sorted (sklearn's `classes_`).
-    pub fn classes(&self) -> Result<&[usize], NnError> {
-        Ok(&self.fitted()?.class_ids)
-    }
-
-    /// The display name of each class: the labels after `fit_labels`, the ids as text after `fit`.
-    pub fn class_names(&self) -> Result<&[String], NnError> {
-        Ok(&self.fitted()?.class_names)
-    }
-
-    /// Class probabilities, shape (n, n_classes), columns in [`classes`](MlpClassifier::classes)
-    /// order. With two classes the network has one sigmoid output p, and the rows are [1 − p, p]
-    /// as in sklearn.
-    pub fn predict_proba(&self, x: &Array2<f32>) -> Result<Array2<f32>, NnError> {
-        let out = self.fitted()?.net.predict(x.view())?;
-        if out.ncols() == 1 {
-            Ok(Array2::from_shape_fn((out.nrows(), 2), |(i, c)| {
-                if c == 1 {
-                    out[[i, 0]]
-                } else {
-                    1.0 - out[[i, 0]]
-                }
-            }))
-        } else {
-            Ok(out)
-        }
-    }
-
-    /// The index (into `classes`) of the predicted class of each row.
-    fn predict_index(&self, x: &Array2<f32>) -> Result<Vec<usize>, NnError> {
-        let out = self.fitted()?.net.predict(x.view())?;
-        Ok(out
-            .rows()
-            .into_iter()
-            .map(|row| {
-                if row.len() == 1 {
-                    // sklearn's LabelBinarizer.inverse_transform: strictly above 0.5.
-                    usize::from(row[0] > 0.5)
-                } else {
-                    // First maximum, as NumPy's argmax.
-                    row.iter()
-                        .enumerate()
-                        .fold(0, |best, (i, &v)| if v > row[best] { i } else { best })
-                }
-            })
-            .collect())
-    }
-
-    /// The predicted class id of each row of `x` (n, n_features).
-    ///
-    /// # Errors
-    /// [`NnError::NotFitted`], [`NnError::InputDim`].
-    pub fn predict(&self, x: &Array2<f32>) -> Result<Vec<usize>, NnError> {
-        let fitted = self.fitted()?;
-        Ok(self
-            .predict_index(x)?
-            .into_iter()
-            .map(|k| fitted.class_ids[k])
-            .collect())
-    }
-
-    /// The predicted class name of each row (the string labels after `fit_labels`).
-    pub fn predict_labels(&self, x: &Array2<f32>) -> Result<Vec<String>, NnError> {
-        let fitted = self.fitted()?;
-        Ok(self
-            .predict_index(x)?
-            .into_iter()
-            .map(|k| fitted.class_names[k].clone())
-            .collect())
-    }
-
-    /// sklearn's `score`: accuracy, the fraction of rows whose predicted id equals `labels[i]`
-    /// (a label the model has never seen simply counts as wrong).
-    pub fn score(&self, x: &Array2<f32>, labels: &[usize]) -> Result<f32, NnError> {
-        check_shapes(x, labels.len())?;
-        let predicted = self.predict(x)?;
-        Ok(fraction_equal(&predicted, labels))
-    }
-
-    /// [`score`](MlpClassifier::score) against string labels.
-    pub fn score_labels<S: AsRef<str>>(
-        &self,
-        x: &Array2<f32>,
-        labels: &[S],
-    ) -> Result<f32, NnError> {
-        check_shapes(x, labels.len())?;
-        let predicted = self.predict_labels(x)?;
-        let predicted: Vec<&str> = predicted.iter().map(String::as_str).collect();
-        let labels: Vec<&str> = labels.iter().map(AsRef::as_ref).collect();
-        Ok(fraction_equal(&predicted, &labels))
-    }
-
-    /// The fitted model as a [`ModelFile`] (task, class names, hyperparameters and loss curve).
-    pub fn to_model_file(&self) -> Result<ModelFile, NnError> {
-        let fitted = self.fitted()?;
-        let k = fitted.class_ids.len();
-        let task = if k == 2 {
-            Task::BinaryClassification
-        } else {
-            Task::MultiClassification { classes: k }
-        };
-        let mut file = ModelFile::new(&fitted.net)
-            .with_task(task)
-            .with_classes(fitted.class_names.clone());
-        file.estimator = Some(
-            EstimatorSection::MlpClassifier {
-                params: self.params.clone(),
-                progress: fitted.progress.clone(),
-                class_ids: fitted.class_ids.clone(),
-                string_labels: fitted.string_labels,
-            }
-            .to_value(),
-        );
-        Ok(file)
-    }
-
-    /// Rebuilds a fitted classifier from a model file written by [`to_model_file`](MlpClassifier::to_model_file).
-    ///
-    /// # Errors
-    /// [`NnError::ModelFile`] when the file was written by something else or does not fit together.
-    pub fn from_model_file(file: &ModelFile) -> Result<MlpClassifier, NnError> {
-        file.check()?;
-        let EstimatorSection::MlpClassifier {
-            params,
-            progress,
-            class_ids,
-            string_labels,
-        } = EstimatorSection::read(file, "MlpClassifier")?
-        else {
-            return Err(NnError::ModelFile(
-                "this model was written by an MlpRegressor, not an MlpClassifier".into(),
-            ));
-        };
-        let net = file.network()?;
-        let class_names = file
-            .classes
-            .clone()
-            .ok_or_else(|| NnError::ModelFile("a classifier file needs its class names".into()))?;
-        let k = class_ids.len();
-        let expected = if k == 2 {
-            (1, Activation::Sigmoid)
-        } else {
-            (k, Activation::Softmax)
-        };
-        if k < 2 || class_names.len() != k || (net.out_dim(), net.output_activation()) != expected {
-            return Err(NnError::ModelFile(format!(
-                "{k} class ids and {} class names do not fit a network with {} {} outputs",
-                class_names.len(),
-                net.out_dim(),
-                net.output_activation()
-            )));
-        }
-        Ok(MlpClassifier {
-            params,
-            fitted: Some(FittedClassifier {
-                net,
-                progress,
-                class_ids,
-                class_names,
-                string_labels,
-            }),
-        })
-    }
-}
-
-/// sklearn's `accuracy_score`: the fraction of positions where both agree.
-fn fraction_equal<T: PartialEq>(predicted: &[T], truth: &[T]) -> f32 {
-    if truth.is_empty() {
-        return 0.0;
-    }
-    let correct = predicted.iter().zip(truth).filter(|(p, t)| p == t).count();
-    (correct as f64 / truth.len() as f64) as f32
-}
+pub use classifier::MlpClassifier;
+pub use regressor::MlpRegressor;
 
 /// One target (or label) per input row, and at least one row.
 fn check_shapes(x: &Array2<f32>, y_rows: usize) -> Result<(), NnError> {
