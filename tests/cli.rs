@@ -422,7 +422,7 @@ fn every_page_choice_has_a_flag() {
         "dropout=0.1",
         "clip=5",
         "beta1=0.8",
-        "wd=0.001",
+        "weight_decay=0.001",
         "init=he_uniform",
     ] {
         assert!(query.contains(part), "{part} missing from {query}");

@@ -1,9 +1,11 @@
-//! Model files: round trips keep every bit, and every kind of damaged file is refused with its
-//! named error. Also runs the `save_load` example's scenario.
+//! Model files: round trips keep every bit, the input pipeline (derived features, then scaling)
+//! turns raw rows into the network's inputs, version-1 files are upgraded, and every kind of
+//! damaged, old or foreign file is refused with its named error. Also runs the `save_load`
+//! example's scenario.
 
 use ndarray::{Array2, array};
-use nnplay::data::{Scaler, Scaling, Task};
-use nnplay::io::model_file::{self, FORMAT, ModelFile, VERSION};
+use nnplay::data::{FeatureSet, PointLabel, PointSet, PointTask, Scaler, Scaling, Task};
+use nnplay::io::model_file::{self, FORMAT, InputSpec, ModelFile, PlaygroundRun, VERSION};
 use nnplay::prelude::*;
 use serde_json::{Value, json};
 
@@ -34,14 +36,16 @@ fn file_has_the_documented_fields() {
         .with_classes(vec!["a".into(), "b".into()]);
     let v = as_value(&file);
     assert_eq!(v["format"], json!("nnplay-model"));
-    assert_eq!(v["version"], json!(1));
+    assert_eq!(v["version"], json!(2));
     assert_eq!(v["network"]["in_dim"], json!(2));
     assert_eq!(v["params"].as_array().unwrap().len(), net.n_params());
     assert_eq!(v["classes"], json!(["a", "b"]));
     assert_eq!(v["task"], json!("binary_classification"));
     // Absent optional parts are left out rather than written as null.
-    assert!(v.get("train").is_none() && v.get("scaler").is_none() && v.get("estimator").is_none());
-    assert_eq!((FORMAT, VERSION), ("nnplay-model", 1));
+    for absent in ["train", "scaler", "input", "playground", "estimator"] {
+        assert!(v.get(absent).is_none(), "{absent}");
+    }
+    assert_eq!((FORMAT, VERSION), ("nnplay-model", 2));
 }
 
 #[test]
@@ -57,14 +61,210 @@ fn round_trip_keeps_every_part() {
         batch_size: 8,
         ..TrainConfig::default()
     };
+    let mut points = PointSet::new(PointTask::Classification { classes: 2 }).unwrap();
+    points.add(1.5, -2.0, PointLabel::Class(1)).unwrap();
     let file = ModelFile::new(&net)
         .with_train(train)
         .with_scaler(scaler)
         .with_classes(vec!["no".into(), "yes".into()])
-        .with_task(Task::BinaryClassification);
+        .with_task(Task::BinaryClassification)
+        .with_input(InputSpec {
+            columns: vec!["a".into(), "b".into()],
+            features: None,
+            target: Some("label".into()),
+        })
+        .with_playground(PlaygroundRun {
+            query: Some("dataset=xor&layers=3".into()),
+            data: "points".into(),
+            points: Some(points),
+            epochs: 2.5,
+        });
     let back = model_file::load_json(&model_file::save_json(&file)).unwrap();
     assert_eq!(back, file);
     assert_eq!(back.network().unwrap(), net);
+}
+
+/// A 2-input network reading x1² and sin x2 of a raw point, its inputs standardised.
+fn feature_model() -> ModelFile {
+    let config = NetworkConfig::new(
+        2,
+        &[3],
+        Activation::Tanh,
+        LayerConfig::new(1, Activation::Sigmoid),
+    );
+    let scaler = Scaler {
+        kind: Scaling::Standardize,
+        offset: vec![1.0, 0.5],
+        scale: vec![0.5, 2.0],
+    };
+    ModelFile::new(&Network::new(&config).unwrap())
+        .with_input(InputSpec {
+            columns: vec!["x1".into(), "x2".into()],
+            features: Some(FeatureSet::parse_list("x1_squared,sin_x2").unwrap()),
+            target: None,
+        })
+        .with_scaler(scaler)
+}
+
+#[test]
+fn raw_rows_go_through_the_features_then_the_scaler() {
+    let file = feature_model();
+    let raw = array![[3.0f32, 0.0], [-1.0, std::f32::consts::FRAC_PI_2]];
+    let x = file.network_inputs(raw.view()).unwrap();
+    // x1² = 9, sin 0 = 0 → ((9 − 1)·0.5, (0 − 0.5)·2); then 1 and 1 → (0, 1).
+    let want = array![[4.0f32, -1.0], [0.0, 1.0]];
+    assert!(
+        x.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1e-6),
+        "{x}"
+    );
+    assert_eq!(file.input_columns(), ["x1", "x2"]);
+    assert!(matches!(
+        file.network_inputs(array![[1.0f32, 2.0, 3.0]].view()),
+        Err(NnError::InputDim {
+            expected: 2,
+            got: 3
+        })
+    ));
+    // A file without an input section takes the network's inputs as they are, named x1, x2, ….
+    let plain = ModelFile::new(&small_network());
+    assert_eq!(plain.input_columns(), ["x1", "x2"]);
+    assert_eq!(plain.network_inputs(raw.view()).unwrap(), raw);
+    // The pipeline survives the trip through text.
+    let back = model_file::load_json(&model_file::save_json(&file)).unwrap();
+    assert_eq!(back.network_inputs(raw.view()).unwrap(), x);
+}
+
+#[test]
+fn inputs_that_do_not_make_the_network_inputs_are_refused() {
+    let refused = |edit: &dyn Fn(&mut InputSpec), what: &str| {
+        let mut file = feature_model();
+        edit(file.input.as_mut().unwrap());
+        let err = load_value(&as_value(&file)).unwrap_err();
+        assert!(
+            matches!(&err, NnError::ModelFile(m) if m.contains(what)),
+            "{what}: {err}"
+        );
+    };
+    // Features are computed from a point: two columns.
+    refused(&|i| i.columns.push("x3".into()), "two columns");
+    // Three features for a 2-input network.
+    refused(
+        &|i| i.features = Some(FeatureSet::parse_list("x1,x2,x1_x2").unwrap()),
+        "make 3 inputs",
+    );
+    // Without features, one column per input.
+    refused(
+        &|i| {
+            i.features = None;
+            i.columns = vec!["only".into()];
+        },
+        "1 input columns",
+    );
+    let mut v = as_value(&feature_model());
+    v["input"]["features"] = json!(["x1", "cos_x1"]);
+    assert!(matches!(load_value(&v), Err(NnError::ModelFile(_))));
+    let mut v = as_value(&feature_model());
+    v["playground"] = json!({"data": "circle", "epochs": -1.0});
+    assert!(matches!(load_value(&v), Err(NnError::ModelFile(m)) if m.contains("epochs")));
+}
+
+/// A file as version 1 of the command line wrote it: its input columns, features and page link
+/// in its own `estimator` section.
+#[test]
+fn version_1_files_are_upgraded() {
+    let file = feature_model();
+    let mut v = as_value(&file);
+    v["version"] = json!(1);
+    let input = v.as_object_mut().unwrap().remove("input").unwrap();
+    v["estimator"] = json!({
+        "kind": "cli",
+        "inputs": input["columns"],
+        "features": input["features"],
+        "target": "label",
+        "data": "circle",
+        "query": "dataset=circle&layers=3",
+        "epochs": 40
+    });
+    let back = load_value(&v).unwrap();
+    assert_eq!(back.version, VERSION);
+    assert_eq!(back.estimator, None);
+    let input = back.input.as_ref().unwrap();
+    assert_eq!(input.features, file.features().cloned());
+    assert_eq!(input.target.as_deref(), Some("label"));
+    let run = back.playground.as_ref().unwrap();
+    assert_eq!(
+        (run.query.as_deref(), run.data.as_str(), run.epochs),
+        (Some("dataset=circle&layers=3"), "circle", 40.0)
+    );
+    let raw = array![[0.5f32, -0.25]];
+    assert_eq!(
+        back.network_inputs(raw.view()).unwrap(),
+        file.network_inputs(raw.view()).unwrap()
+    );
+    // Saved again, it is a version-2 file.
+    assert_eq!(as_value(&back)["version"], json!(2));
+
+    // Another front end's version-1 section is its own business and stays.
+    let mut v = as_value(&ModelFile::new(&small_network()));
+    v["version"] = json!(1);
+    v["estimator"] = json!({"kind": "mlp_regressor", "params": {}});
+    let back = load_value(&v).unwrap();
+    assert_eq!(back.estimator.unwrap()["kind"], "mlp_regressor");
+    assert!(back.input.is_none() && back.playground.is_none());
+    // A broken command-line section is named.
+    let mut v = as_value(&ModelFile::new(&small_network()));
+    v["version"] = json!(1);
+    v["estimator"] = json!({"kind": "cli", "inputs": 3});
+    assert!(matches!(load_value(&v), Err(NnError::ModelFile(m)) if m.contains("command line")));
+}
+
+/// Each refusal says what the file is and what nnplay expects.
+#[test]
+fn old_and_foreign_files_are_named() {
+    let expects = "nnplay expects an nnplay model file";
+    let says = |text: &str, what: &str| {
+        let err = model_file::load_json(text).unwrap_err().to_string();
+        assert!(err.contains(what) && err.contains(expects), "{what}: {err}");
+    };
+    // What the playground page downloaded before it wrote model files.
+    let old_page = json!({
+        "format": "nnplay-playground-model",
+        "version": 1,
+        "query": "dataset=circle",
+        "config": {},
+        "state": {},
+        "network": {"layers": []}
+    });
+    says(&old_page.to_string(), "nnplay-playground-model");
+    says(&old_page.to_string(), "Download the model again");
+    says(
+        r#"{"modelTopology": {}, "weightsManifest": []}"#,
+        "TensorFlow.js",
+    );
+    says(
+        r#"{"class_name": "Sequential", "config": {}, "keras_version": "2.15"}"#,
+        "Keras",
+    );
+    says(
+        r#"{"data": {}, "network": {}, "training": {}}"#,
+        "nnplay train --config",
+    );
+    says(r#"{"weights": [1, 2]}"#, "its keys: weights");
+    says(r#"{"format": "keras-h5"}"#, r#""keras-h5" file"#);
+    says(
+        "x1,x2,label
+0.5,1,a
+",
+        "CSV data file",
+    );
+    says("", "empty file");
+    says("[1, 2]", "JSON array");
+    says(r#"{"format": "#, "not valid JSON");
+    let err = model_file::load_bytes(&[0x08, 0x07, 0x12, 0xff, 0xfe, 0x00]).unwrap_err();
+    assert!(
+        err.to_string().contains("binary file") && err.to_string().contains(expects),
+        "{err}"
+    );
 }
 
 #[test]
@@ -114,15 +314,18 @@ fn wrong_format_tag_is_refused() {
 
 #[test]
 fn newer_version_is_refused_before_the_rest_is_read() {
-    // A version-2 file may have a layout this build cannot parse; the version error must win.
-    let v = json!({"format": "nnplay-model", "version": 2, "layers_v2": []});
-    assert!(matches!(
-        load_value(&v),
-        Err(NnError::ModelVersion {
-            found: 2,
-            supported: 1
-        })
-    ));
+    // A version-3 file may have a layout this build cannot parse; the version error must win.
+    for found in [3u64, 0, 7_000_000_000] {
+        let v = json!({"format": "nnplay-model", "version": found, "layers_v3": []});
+        let expected = u32::try_from(found).unwrap_or(u32::MAX);
+        assert!(
+            matches!(
+                load_value(&v),
+                Err(NnError::ModelVersion { found: f, supported: 2 }) if f == expected
+            ),
+            "{found}"
+        );
+    }
     let v = json!({"format": "nnplay-model"});
     assert!(matches!(load_value(&v), Err(NnError::ModelFile(m)) if m.contains("version")));
     let v = json!({"format": "nnplay-model", "version": "one"});

@@ -3,9 +3,11 @@
 //! they mean in a page link. Every training setting is optional: an unset flag keeps the value
 //! of `--config` (or the page's default), so a flag only ever overrides.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum, value_parser};
 use nnplay::data::DatasetKind;
+use nnplay::nn::token;
 use nnplay::prelude::*;
+use nnplay::train::optim::Hyperparameter;
 use std::path::PathBuf;
 
 const MAIN_EXAMPLES: &str = "\
@@ -79,6 +81,9 @@ pub enum Command {
     /// List the data sets that can be named with --dataset.
     #[command(after_help = DATASETS_EXAMPLES)]
     Datasets(DatasetsArgs),
+    /// Export a saved model to ONNX, Keras or PyTorch, or its training data to CSV.
+    #[command(after_help = super::export::EXPORT_EXAMPLES)]
+    Export(super::export::ExportArgs),
 }
 
 /// What a CSV file's target column holds.
@@ -149,50 +154,32 @@ pub struct TrainArgs {
     #[arg(long, value_name = "UNITS,…", allow_hyphen_values = false)]
     pub layers: Option<String>,
     /// Hidden activation(s): one for every layer or one per layer, e.g. tanh or relu,leaky_relu(0.2).
-    #[arg(long, value_name = "ACT[,ACT…]")]
+    #[arg(long, value_name = "ACT[,ACT…]", help = choice("Hidden activation(s), one for every layer or one per layer", token::list::<Activation>()))]
     pub activation: Option<String>,
     /// Output activation (auto: sigmoid for two classes, softmax for more, linear for regression).
     #[arg(long, value_name = "ACT|auto")]
     pub output: Option<String>,
-    /// Loss: mse, mae, huber, huber(delta), bce, cce or auto.
-    #[arg(long, value_name = "LOSS|auto")]
+    /// Loss (auto: from the task, as for --output).
+    #[arg(long, value_name = "LOSS|auto", help = choice("Loss (auto: from the task)", token::list::<Loss>()))]
     pub loss: Option<String>,
-    /// Weight initializer: glorot_uniform, he_normal, uniform(-0.5,0.5), normal(0.1), zeros…
-    #[arg(long, value_name = "INIT")]
+    /// Weight initializer.
+    #[arg(long, value_name = "INIT", help = choice("Weight initializer", token::list::<Initializer>()))]
     pub init: Option<Initializer>,
     /// Seed of the initial weights, the shuffling and dropout.
     #[arg(long, value_name = "SEED")]
     pub seed: Option<u32>,
 
-    /// sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw (with their usual defaults).
-    #[arg(long, value_name = "NAME")]
+    /// The optimizer, by name with its usual defaults, or in full, e.g. adam(0.9,0.999,1e-8).
+    #[arg(long, value_name = "NAME", help = choice("Optimizer", token::list::<Optimizer>()))]
     pub optimizer: Option<Optimizer>,
     /// Learning rate.
     #[arg(long, value_name = "RATE", allow_negative_numbers = true)]
     pub lr: Option<f32>,
-    /// Momentum and Nesterov: the fraction of the previous step kept.
-    #[arg(long, value_name = "MU", allow_negative_numbers = true)]
-    pub momentum: Option<f32>,
-    /// Adam and AdamW: decay of the gradient mean.
-    #[arg(long, value_name = "BETA1", allow_negative_numbers = true)]
-    pub beta1: Option<f32>,
-    /// Adam and AdamW: decay of the squared-gradient mean.
-    #[arg(long, value_name = "BETA2", allow_negative_numbers = true)]
-    pub beta2: Option<f32>,
-    /// AdaGrad, RMSProp, Adam and AdamW: the epsilon that keeps the division finite.
-    #[arg(long, value_name = "EPS", allow_negative_numbers = true)]
-    pub eps: Option<f32>,
-    /// RMSProp: decay of the squared-gradient mean.
-    #[arg(long, value_name = "ALPHA", allow_negative_numbers = true)]
-    pub alpha: Option<f32>,
-    /// AdamW: decoupled weight decay.
-    #[arg(long, value_name = "LAMBDA", allow_negative_numbers = true)]
-    pub weight_decay: Option<f32>,
-    /// AdaGrad: starting value of the squared-gradient sum.
-    #[arg(long, value_name = "VALUE", allow_negative_numbers = true)]
-    pub accumulator: Option<f32>,
-    /// Learning-rate schedule: constant, step(every,gamma), exp(gamma), cosine(period,min_lr).
-    #[arg(long, value_name = "SCHEDULE")]
+    /// One flag per optimizer hyperparameter, from the optimizer's own table.
+    #[command(flatten)]
+    pub hyperparameters: HyperparameterArgs,
+    /// Learning-rate schedule.
+    #[arg(long, value_name = "SCHEDULE", help = choice("Learning-rate schedule", token::list::<LrSchedule>()))]
     pub schedule: Option<LrSchedule>,
     /// Samples per weight update.
     #[arg(long, value_name = "N")]
@@ -200,8 +187,8 @@ pub struct TrainArgs {
     /// Passes over the training set.
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub epochs: usize,
-    /// Weight penalty: none, l1(rate) or l2(rate).
-    #[arg(long, value_name = "PENALTY")]
+    /// Weight penalty.
+    #[arg(long, value_name = "PENALTY", help = choice("Weight penalty", token::list::<Regularization>()))]
     pub regularization: Option<Regularization>,
     /// Dropout rate of the hidden layers, 0 to <1.
     #[arg(long, value_name = "RATE", allow_negative_numbers = true)]
@@ -219,6 +206,89 @@ pub struct TrainArgs {
     /// Print the final report as JSON instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// A help line listing a set's token forms, read from the set itself.
+fn choice(what: &str, forms: String) -> String {
+    format!("{what}: {forms}")
+}
+
+/// The optimizer hyperparameters' flags (`--momentum`, `--beta1`, …, `--weight-decay`), one per
+/// row of [`Hyperparameter`]'s table, which gives each its flag, older spellings, range, default
+/// and help: a hyperparameter added there is a flag here without an edit. Written by hand
+/// because clap's derive needs one field per flag.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HyperparameterArgs {
+    /// The values given, in table order.
+    pub values: Vec<(Hyperparameter, f32)>,
+}
+
+impl FromArgMatches for HyperparameterArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let values = Hyperparameter::ALL
+            .into_iter()
+            .filter_map(|h| matches.get_one::<f32>(h.key()).map(|&v| (h, v)))
+            .collect();
+        Ok(HyperparameterArgs { values })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for HyperparameterArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        Hyperparameter::ALL.into_iter().fold(cmd, |cmd, h| {
+            let spec = h.spec();
+            let users: Vec<(&str, f32)> = Optimizer::all()
+                .iter()
+                .filter_map(|o| o.hyperparameter(h).map(|v| (o.name(), v)))
+                .collect();
+            let names: Vec<&str> = users.iter().map(|&(name, _)| name).collect();
+            // An optimizer that starts elsewhere says so (AdaGrad's ε).
+            let own: Vec<String> = users
+                .iter()
+                .filter(|&&(_, v)| v != spec.default)
+                .map(|&(name, v)| format!("{name} {}", token::number(v)))
+                .collect();
+            let default = if own.is_empty() {
+                token::number(spec.default)
+            } else {
+                format!("{} ({})", token::number(spec.default), own.join(", "))
+            };
+            let mut arg = Arg::new(h.key())
+                .long(h.flag())
+                .value_name("VALUE")
+                .value_parser(value_parser!(f32))
+                .allow_negative_numbers(true)
+                .help_heading("Optimizer hyperparameters")
+                .help(format!(
+                    "{}: {} {} {}, default {default}",
+                    names.join(", "),
+                    spec.help,
+                    capitalised(spec.label),
+                    spec.range.requirement(),
+                ));
+            // The key as the link and JSON spell it, and older flags, still work.
+            if h.flag() != spec.key {
+                arg = arg.alias(spec.key);
+            }
+            cmd.arg(arg.aliases(spec.aliases))
+        })
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 #[derive(Debug, Args)]

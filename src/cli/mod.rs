@@ -5,6 +5,7 @@
 mod args;
 mod data;
 mod error;
+mod export;
 mod model;
 mod report;
 mod train;
@@ -32,6 +33,7 @@ pub fn main() -> i32 {
         Command::Eval(a) => model::eval(a),
         Command::Summary(a) => model::summary(a),
         Command::Datasets(a) => report::datasets(a),
+        Command::Export(a) => export::run(a),
     };
     match result {
         Ok(()) => 0,
@@ -74,7 +76,7 @@ fn clap_error(e: clap::Error) -> i32 {
             let message = first.trim_start_matches("error:").trim();
             // Point at the subcommand's own help when one was named.
             let sub = std::env::args().nth(1).filter(|a| {
-                ["train", "predict", "eval", "summary", "datasets"].contains(&a.as_str())
+                ["train", "predict", "eval", "summary", "datasets", "export"].contains(&a.as_str())
             });
             let help = sub.map_or("nnplay --help".to_string(), |s| {
                 format!("nnplay {s} --help")

@@ -1,63 +1,29 @@
-//! `predict`, `eval` and `summary`: everything that starts from a saved model file, plus the
-//! command line's own section of that file (which raw columns the model reads and how they
-//! become its inputs).
+//! `predict`, `eval` and `summary`: everything that starts from a saved model file (one the
+//! command line, the page, `Sequential` or the sklearn-like estimators wrote). The file says which
+//! raw columns the model reads and how they become its inputs (derived features, scaling), so
+//! rows go in as they came out of the data.
 
 use super::args::{EvalArgs, PredictArgs, SummaryArgs};
 use super::data::{eval_data, read_inputs, targets_for, to_network_inputs};
 use super::error::{CliError, write_file};
 use super::report::{self, Scores};
-use nnplay::data::{FeatureSet, Scaling, Task};
+use nnplay::data::{Scaling, Task};
 use nnplay::io::model_file::{self, ModelFile};
 use nnplay::nn::network::Network;
 use nnplay::train::metrics::{Metric, confusion_matrix, predicted_class};
-use serde::{Deserialize, Serialize};
 use std::path::Path;
-
-/// The command line's section of a model file (`estimator`): how raw rows become the network's
-/// inputs, and where the model came from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename = "cli")]
-pub struct CliSection {
-    /// Names of the raw columns `predict` reads, in order (before derived features).
-    pub inputs: Vec<String>,
-    /// Inputs derived from (x1, x2), for models trained on a generated set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub features: Option<FeatureSet>,
-    /// The header name of the CSV target column, skipped when it appears in a file to predict.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
-    /// The data set token or file name the model was trained on.
-    pub data: String,
-    /// The page link query of the run, when the settings fit the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    pub epochs: usize,
-}
-
-impl CliSection {
-    /// The section of `file`, or a neutral one (inputs x1…xn, no features) for models written
-    /// by the other front ends.
-    pub fn of(file: &ModelFile) -> CliSection {
-        file.estimator
-            .clone()
-            .and_then(|v| serde_json::from_value::<CliSection>(v).ok())
-            .unwrap_or_else(|| CliSection {
-                inputs: (1..=file.network.in_dim).map(|j| format!("x{j}")).collect(),
-                features: None,
-                target: None,
-                data: "unknown".into(),
-                query: None,
-                epochs: 0,
-            })
-    }
-}
 
 /// Loads and checks a model file, naming it in any error.
 fn load(path: &Path) -> Result<(ModelFile, Network), CliError> {
-    let text = super::error::read_text(path)?;
-    let file = model_file::load_json(&text).map_err(|e| CliError::file(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| CliError::io(path, e))?;
+    let file = model_file::load_bytes(&bytes).map_err(|e| CliError::file(path, e))?;
     let net = file.network().map_err(|e| CliError::file(path, e))?;
     Ok((file, net))
+}
+
+/// The CSV target column the model was trained against, if the file names one.
+fn target_of(file: &ModelFile) -> Option<&str> {
+    file.input.as_ref().and_then(|i| i.target.as_deref())
 }
 
 /// The task a model file states, or the one its output layer implies.
@@ -72,10 +38,9 @@ fn task_of(file: &ModelFile, net: &Network) -> Task {
 
 pub fn predict(args: PredictArgs) -> Result<(), CliError> {
     let (file, net) = load(&args.model)?;
-    let section = CliSection::of(&file);
-    let ignore = args.ignore.as_deref().or(section.target.as_deref());
-    let raw = read_inputs(&args.csv, &section.inputs, ignore)?;
-    let x = to_network_inputs(raw, section.features.as_ref(), file.scaler.as_ref())
+    let ignore = args.ignore.as_deref().or(target_of(&file));
+    let raw = read_inputs(&args.csv, &file.input_columns(), ignore)?;
+    let x = to_network_inputs(raw, file.features(), file.scaler.as_ref())
         .map_err(|e| CliError::file(&args.csv, e))?;
     let out = net.predict(x.view())?;
     let task = task_of(&file, &net);
@@ -146,18 +111,9 @@ pub fn predict(args: PredictArgs) -> Result<(), CliError> {
 
 pub fn eval(args: EvalArgs) -> Result<(), CliError> {
     let (file, net) = load(&args.model)?;
-    let section = CliSection::of(&file);
     let task = task_of(&file, &net);
-    let (ds, name) = eval_data(
-        &args.data,
-        file.classes.as_deref(),
-        section.target.as_deref(),
-    )?;
-    let x = to_network_inputs(
-        ds.x.clone(),
-        section.features.as_ref(),
-        file.scaler.as_ref(),
-    )?;
+    let (ds, name) = eval_data(&args.data, file.classes.as_deref(), target_of(&file))?;
+    let x = to_network_inputs(ds.x.clone(), file.features(), file.scaler.as_ref())?;
     net.check_input(&x.view())
         .map_err(|e| CliError::usage(format!("{name}: {e}")))?;
     let y = targets_for(&ds, net.out_dim())?;
@@ -226,7 +182,6 @@ pub fn eval(args: EvalArgs) -> Result<(), CliError> {
 
 pub fn summary(args: SummaryArgs) -> Result<(), CliError> {
     let (file, net) = load(&args.model)?;
-    let section = CliSection::of(&file);
     let task = task_of(&file, &net);
     let mut t = String::new();
     t.push_str(&format!("model     {}\n", args.model.display()));
@@ -234,8 +189,8 @@ pub fn summary(args: SummaryArgs) -> Result<(), CliError> {
     if let Some(classes) = &file.classes {
         t.push_str(&format!("classes   {}\n", classes.join(", ")));
     }
-    t.push_str(&format!("inputs    {}\n", section.inputs.join(", ")));
-    if let Some(f) = &section.features {
+    t.push_str(&format!("inputs    {}\n", file.input_columns().join(", ")));
+    if let Some(f) = file.features() {
         t.push_str(&format!("features  {}\n", f.names().join(", ")));
     }
     if let Some(s) = file.scaler.as_ref().filter(|s| s.kind != Scaling::None) {
@@ -249,16 +204,19 @@ pub fn summary(args: SummaryArgs) -> Result<(), CliError> {
             }
         ));
     }
-    if section.data != "unknown" {
-        t.push_str(&format!(
-            "trained   on {} for {} epochs\n",
-            section.data, section.epochs
-        ));
+    if let Some(run) = &file.playground {
+        // The page trains in fractions of an epoch; the command line in whole ones.
+        let epochs = if run.epochs.fract() == 0.0 {
+            format!("{}", run.epochs)
+        } else {
+            format!("{:.2}", run.epochs)
+        };
+        t.push_str(&format!("trained   on {} for {epochs} epochs\n", run.data));
     }
     if let Some(train) = &file.train {
         t.push_str(&format!("training  {}\n", report::training_line(train)));
     }
-    if let Some(q) = &section.query {
+    if let Some(q) = file.playground.as_ref().and_then(|r| r.query.as_ref()) {
         t.push_str(&format!("page link ?{q}\n"));
     }
     t.push('\n');

@@ -4,6 +4,7 @@
 use super::args::DatasetsArgs;
 use super::error::CliError;
 use nnplay::data::{DatasetKind, MAX_K, MIN_K, Task};
+use nnplay::nn::token;
 use nnplay::train::TrainConfig;
 use nnplay::train::metrics::Metric;
 use nnplay::train::optim::Optimizer;
@@ -59,26 +60,17 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
-/// The optimizer with the hyperparameters that differ between runs.
+/// The optimizer with its hyperparameters, named as its table names them.
 pub fn optimizer_text(o: &Optimizer) -> String {
-    match *o {
-        Optimizer::Sgd => "sgd".into(),
-        Optimizer::Momentum { momentum } => format!("momentum (μ = {momentum})"),
-        Optimizer::Nesterov { momentum } => format!("nesterov (μ = {momentum})"),
-        Optimizer::AdaGrad {
-            eps,
-            initial_accumulator,
-        } => format!("adagrad (ε = {eps}, accumulator {initial_accumulator})"),
-        Optimizer::RmsProp { alpha, eps } => format!("rmsprop (α = {alpha}, ε = {eps})"),
-        Optimizer::Adam { beta1, beta2, eps } => {
-            format!("adam (β1 = {beta1}, β2 = {beta2}, ε = {eps})")
-        }
-        Optimizer::AdamW {
-            beta1,
-            beta2,
-            eps,
-            weight_decay,
-        } => format!("adamw (β1 = {beta1}, β2 = {beta2}, ε = {eps}, decay {weight_decay})"),
+    let params: Vec<String> = o
+        .hyperparameters()
+        .into_iter()
+        .map(|(h, v)| format!("{} {}", h.label(), token::number(v)))
+        .collect();
+    if params.is_empty() {
+        o.name().to_string()
+    } else {
+        format!("{} ({})", o.name(), params.join(", "))
     }
 }
 

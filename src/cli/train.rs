@@ -5,15 +5,18 @@
 use super::args::TrainArgs;
 use super::data::{self, Prepared, Source};
 use super::error::{CliError, read_text, write_file};
-use super::model::{self, CliSection};
+use super::model;
 use super::report::{self, Scores};
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::Array2;
 use nnplay::data::{FeatureSet, Task};
-use nnplay::io::model_file::ModelFile;
+use nnplay::io::model_file::{self, InputSpec, ModelFile, PlaygroundRun};
 use nnplay::io::onnx::{self, OnnxOptions};
+use nnplay::nn::head::check_head;
 use nnplay::nn::network::Network;
-use nnplay::playground::config::{HiddenLayer, PlaygroundConfig, check_head, task_token};
+use nnplay::nn::token;
+use nnplay::playground::Playground;
+use nnplay::playground::config::{HiddenLayer, PlaygroundConfig, task_token};
 use nnplay::prelude::*;
 use nnplay::train::metrics::Metric;
 use nnplay::train::{Control, StopReason};
@@ -87,30 +90,34 @@ pub fn run(args: Box<TrainArgs>) -> Result<(), CliError> {
     let test_scores = score(&prepared.x_test, &prepared.y_test)?;
 
     let query = page_query(&config, &prepared);
-    let section = CliSection {
-        inputs: prepared.raw_inputs.clone(),
+    // What `predict` needs to take raw rows, and what the page needs to open the run again.
+    let input = InputSpec {
+        columns: prepared.raw_inputs.clone(),
         features: prepared.features.clone(),
         target: prepared.target_name.clone(),
-        data: prepared.name(),
+    };
+    let trained = PlaygroundRun {
         query: query.clone(),
-        epochs: epochs_run,
+        data: prepared.name(),
+        points: None,
+        epochs: epochs_run as f64,
     };
     if let Some(path) = &args.save {
         let mut file = ModelFile::new(&net)
             .with_train(train_config.clone())
-            .with_task(task);
+            .with_task(task)
+            .with_input(input.clone())
+            .with_playground(trained.clone());
         if let Some(names) = &prepared.class_names {
             file = file.with_classes(names.clone());
         }
         if let Some(s) = &prepared.scaler {
             file = file.with_scaler(s.clone());
         }
-        file.estimator =
-            Some(serde_json::to_value(&section).map_err(|e| NnError::ModelFile(e.to_string()))?);
         model::save(path, &file)?;
     }
     if let Some(path) = &args.export {
-        export_onnx(path, &net, &prepared, &section)?;
+        export_onnx(path, &net, &prepared, &input, &trained)?;
     }
 
     let samples = epochs_run * prepared.x_train.nrows();
@@ -219,10 +226,14 @@ fn load_config(value: &str) -> Result<PlaygroundConfig, CliError> {
     Ok(config)
 }
 
-/// The page's JSON config, alone or inside an object under `config`.
+/// The page's JSON config, alone or inside an object under `config`, or the settings inside a
+/// model file (one the page downloaded or `--save` wrote).
 fn config_from_json(text: &str) -> Result<PlaygroundConfig, String> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    if value.get("format").and_then(|f| f.as_str()) == Some(model_file::FORMAT) {
+        return config_of_model(text);
+    }
     let inner = value
         .get("config")
         .filter(|c| c.is_object())
@@ -232,6 +243,21 @@ fn config_from_json(text: &str) -> Result<PlaygroundConfig, String> {
         serde_json::from_value(inner).map_err(|e| format!("not a playground config: {e}"))?;
     config.validate().map_err(|e| e.to_string())?;
     Ok(config)
+}
+
+/// The page settings a model file carries, to train the same setup again.
+fn config_of_model(text: &str) -> Result<PlaygroundConfig, String> {
+    let file = model_file::load_json(text).map_err(|e| e.to_string())?;
+    let state = Playground::settings_of(&file)
+        .map_err(|e| e.to_string())?
+        .ok_or("this model file holds no page settings (its model was trained on a CSV file, or written by the library)")?;
+    if file.playground.as_ref().is_some_and(|r| r.data == "points") {
+        warn(&format!(
+            "the model was trained on points placed by hand; this run trains on the {} data set its settings name",
+            state.config.data.dataset
+        ));
+    }
+    Ok(state.config)
 }
 
 /// Parses a flag's value with `FromStr`, naming the flag in the error.
@@ -293,8 +319,8 @@ fn apply_flags(config: &mut PlaygroundConfig, args: &TrainArgs) -> Result<(), Cl
             .collect();
     }
     if let Some(list) = &args.activation {
-        let acts: Vec<Activation> = list
-            .split(',')
+        let acts: Vec<Activation> = token::split_list(list)
+            .into_iter()
             .map(|a| parse_flag::<Activation>("activation", a))
             .collect::<Result<_, _>>()?;
         if let Some(a) = acts.iter().find(|a| a.is_row_wise()) {
@@ -366,47 +392,19 @@ fn apply_flags(config: &mut PlaygroundConfig, args: &TrainArgs) -> Result<(), Cl
     Ok(())
 }
 
-/// Sets the optimizer's hyperparameters from their flags; a flag the optimizer has no use for
-/// is an error rather than silently ignored.
+/// Sets the optimizer's hyperparameters from their flags, each checked against its range; a
+/// flag the optimizer has no use for is an error rather than silently ignored.
 fn set_optimizer_params(opt: &mut Optimizer, args: &TrainArgs) -> Result<(), CliError> {
-    let name = opt.name();
-    let not_for =
-        |flag: &str| CliError::usage(format!("--{flag} does not apply to the {name} optimizer"));
-    let flags: [(&str, Option<f32>); 7] = [
-        ("momentum", args.momentum),
-        ("beta1", args.beta1),
-        ("beta2", args.beta2),
-        ("eps", args.eps),
-        ("alpha", args.alpha),
-        ("weight-decay", args.weight_decay),
-        ("accumulator", args.accumulator),
-    ];
-    for (flag, value) in flags {
-        let Some(v) = value else { continue };
-        use Optimizer as O;
-        let slot: &mut f32 = match (&mut *opt, flag) {
-            (O::Momentum { momentum } | O::Nesterov { momentum }, "momentum") => momentum,
-            (O::Adam { beta1, .. } | O::AdamW { beta1, .. }, "beta1") => beta1,
-            (O::Adam { beta2, .. } | O::AdamW { beta2, .. }, "beta2") => beta2,
-            (
-                O::AdaGrad { eps, .. }
-                | O::RmsProp { eps, .. }
-                | O::Adam { eps, .. }
-                | O::AdamW { eps, .. },
-                "eps",
-            ) => eps,
-            (O::RmsProp { alpha, .. }, "alpha") => alpha,
-            (O::AdamW { weight_decay, .. }, "weight-decay") => weight_decay,
-            (
-                O::AdaGrad {
-                    initial_accumulator,
-                    ..
-                },
-                "accumulator",
-            ) => initial_accumulator,
-            _ => return Err(not_for(flag)),
-        };
-        *slot = v;
+    for &(h, value) in &args.hyperparameters.values {
+        let flag = h.flag();
+        h.check(value)
+            .map_err(|e| CliError::usage(format!("invalid value '{value}' for '--{flag}': {e}")))?;
+        if !opt.set_hyperparameter(h, value) {
+            return Err(CliError::usage(format!(
+                "--{flag} does not apply to the {} optimizer",
+                opt.name()
+            )));
+        }
     }
     Ok(())
 }
@@ -456,9 +454,10 @@ fn export_onnx(
     path: &Path,
     net: &Network,
     prepared: &Prepared,
-    section: &CliSection,
+    input: &InputSpec,
+    trained: &PlaygroundRun,
 ) -> Result<(), CliError> {
-    let mut metadata = vec![("inputs".to_string(), section.inputs.join(","))];
+    let mut metadata = vec![("inputs".to_string(), input.columns.join(","))];
     if let Some(classes) = &prepared.class_names {
         metadata.push((
             "classes".into(),
@@ -468,11 +467,11 @@ fn export_onnx(
     metadata.push(("task".into(), report::task_name(prepared.task)));
     let options = OnnxOptions {
         scaler: prepared.scaler.as_ref(),
-        features: section.features.as_ref(),
+        features: input.features.as_ref(),
         metadata,
         doc: format!(
             "Trained by nnplay on {} for {} epochs.",
-            section.data, section.epochs
+            trained.data, trained.epochs
         ),
     };
     let bytes = onnx::export(net, &options)?;

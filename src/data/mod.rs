@@ -46,6 +46,8 @@
 
 pub mod builtin;
 pub mod csv;
+pub mod csv_export;
+pub mod digit_pad;
 pub mod features;
 pub mod points;
 pub mod scaling;

@@ -27,8 +27,10 @@
 //! assert!(bytes.len() > (2 * 3 + 3 + 3 + 1) * 4);
 //! ```
 
-use crate::data::{Feature, FeatureSet, Scaler, Scaling};
+use crate::data::{Feature, FeatureSet, Scaler, Scaling, Task};
 use crate::error::NnError;
+use crate::io::export::ExportModel;
+use crate::io::model_file::ModelFile;
 use crate::nn::activation::Activation;
 use crate::nn::network::Network;
 
@@ -185,6 +187,37 @@ pub fn export(net: &Network, options: &OnnxOptions) -> Result<Vec<u8>, NnError> 
         ));
     }
     Ok(model.0)
+}
+
+/// Encodes a whole model file: its network, with the input pipeline it records (derived
+/// features, scaling) inside the graph so that the graph takes raw rows, and its raw column
+/// names, task and classes as metadata (`inputs`, `task`, `classes`).
+///
+/// Fails when the model file is inconsistent (see [`ExportModel::new`]) or too large.
+pub fn export_model(file: &ModelFile) -> Result<Vec<u8>, NnError> {
+    let m = ExportModel::new(file)?;
+    let mut metadata = vec![("inputs".to_string(), m.inputs.join(","))];
+    let task = match m.task {
+        Task::BinaryClassification => "classification, 2 classes".to_string(),
+        Task::MultiClassification { classes } => format!("classification, {classes} classes"),
+        Task::Regression => "regression".to_string(),
+    };
+    metadata.push(("task".into(), task));
+    if m.task != Task::Regression {
+        metadata.push((
+            "classes".into(),
+            serde_json::to_string(&m.classes).expect("a list of strings always serialises"),
+        ));
+    }
+    export(
+        &m.network,
+        &OnnxOptions {
+            scaler: m.scaler.as_ref(),
+            features: m.features.as_ref(),
+            metadata,
+            doc: format!("Trained by nnplay: {}.", m.architecture()),
+        },
+    )
 }
 
 /// A node attribute: a name and one float or one integer.
