@@ -1,20 +1,33 @@
 //! The wasm binding layer in a real browser (wasm-bindgen-test, headless Chromium): sessions
 //! built from queries, stepping, rendering, option lists, hostile links and CSV errors surfacing
-//! as JS errors, the loss chart on a canvas, and seeds giving the same weights as natively.
+//! as JS errors, shipped data handed in at run time, and seeds giving the same weights as
+//! natively.
 //!
 //! Run: `cargo test --target wasm32-unknown-unknown --test web` (see docs/WASM_API.md).
 
 #![cfg(target_arch = "wasm32")]
 
-use nnplay::web::{WasmPlayground, default_query, draw_loss_chart, normalize_query, options_json};
+use nnplay::web::{
+    WasmPlayground, default_query, missing_data, normalize_query, options_json, provide_dataset,
+};
 use serde_json::Value;
-use wasm_bindgen::JsCast;
+use std::io::Read;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn parse(json: &str) -> Value {
     serde_json::from_str(json).expect("valid JSON")
+}
+
+/// A plain JS object with these fields, as the page's worker sends options.
+fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in fields {
+        js_sys::Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+    }
+    o.into()
 }
 
 fn close(a: f32, b: f32) -> bool {
@@ -101,18 +114,20 @@ fn a_bad_query_gives_notices_not_a_panic() {
     assert!(normalized["query"].as_str().unwrap().contains("lr=0.03"));
     assert_eq!(normalized["notices"][0]["key"], "lr");
     // Errors reach JS as exceptions with the library's message.
-    assert!(WasmPlayground::new("{not json").is_err());
     let mut pg = pg;
     assert!(pg.set_weight(9, 0, 0, 1.0).is_err());
     assert!(pg.set_bias(0, 0, f32::NAN).is_err());
-    assert!(pg.load_csv("a,b\n1,oops\n", "").is_err());
-    assert!(
-        pg.load_csv(
-            "a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n",
-            "{\"delimiter\":\"|\"}"
-        )
-        .is_err()
-    );
+    assert!(pg.load_csv("a,b\n1,oops\n", JsValue::UNDEFINED).is_err());
+    let four = "a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n";
+    for bad in [
+        object(&[("delimiter", "|".into())]),
+        object(&[("task", "guess".into())]),
+        object(&[("scaling", JsValue::from_f64(1.0))]),
+        object(&[("target", object(&[("index", JsValue::from_f64(-1.0))]))]),
+        object(&[("has_header", "yes".into())]),
+    ] {
+        assert!(pg.load_csv(four, bad).is_err());
+    }
     assert!(pg.move_point(3, 0.0, 0.0).is_err());
     assert!(pg.step(1_000_000).is_err());
 }
@@ -180,9 +195,20 @@ fn points_and_csv_through_the_binding() {
     pg.use_generated().unwrap();
 
     let csv = "x,y,label\n1,2,a\n2,1,b\n3,3,a\n4,1,b\n5,2,a\n6,1,b\n";
-    let summary = parse(&pg.load_csv(csv, "{\"task\":\"classification\"}").unwrap());
+    let options = object(&[
+        ("task", "classification".into()),
+        ("scaling", "min_max".into()),
+        ("target", object(&[("name", "label".into())])),
+    ]);
+    let summary = parse(&pg.load_csv(csv, options).unwrap());
     assert_eq!(summary["has_plane"], true);
     assert_eq!(summary["task"], "binary");
+    // The target by position: the middle column's fractions are a regression target.
+    let numbers = "p,q,r\n1,2.5,0\n2,1.5,1\n3,3.5,0\n4,1.25,1\n5,2.75,0\n6,1.1,1\n";
+    let options = object(&[("target", object(&[("index", JsValue::from_f64(1.0))]))]);
+    let summary = parse(&pg.load_csv(numbers, options).unwrap());
+    assert_eq!(summary["task"], "regression");
+    assert_eq!(summary["feature_names"], serde_json::json!(["p", "r"]));
     pg.step(2).unwrap();
     assert_eq!(pg.render_boundary(20).unwrap().length(), 20 * 20 * 4);
 }
@@ -202,33 +228,35 @@ fn divergence_reaches_js_as_a_message() {
 }
 
 #[wasm_bindgen_test]
-fn the_loss_chart_draws_on_a_canvas() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let canvas: web_sys::HtmlCanvasElement = document
-        .create_element("canvas")
-        .unwrap()
-        .dyn_into()
+fn a_shipped_data_set_loads_once_its_file_is_handed_in() {
+    // This build holds no data file: the page fetches iris before it can use it.
+    let need = parse(&missing_data("dataset=iris&layers=4").expect("iris is not built in"));
+    assert_eq!(need["dataset"], "iris");
+    assert_eq!(need["file"], "iris.bin.gz");
+    assert_eq!(missing_data("dataset=circle"), None);
+    assert!(WasmPlayground::from_query("dataset=iris").is_err());
+    // The browser gunzips the file; the gzip bytes themselves and other sets' files are refused.
+    let gz: &[u8] = include_bytes!("../data/iris.bin.gz");
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut raw)
         .unwrap();
-    canvas.set_width(300);
-    canvas.set_height(150);
-    let mut pg = WasmPlayground::from_query("opt=adam").unwrap();
-    for _ in 0..5 {
-        pg.step(10).unwrap();
-    }
-    let history = pg.history(0).to_vec();
-    draw_loss_chart(canvas.clone(), &history, false, None).unwrap();
-    draw_loss_chart(canvas.clone(), &history, true, Some(1.0)).unwrap();
-    // Empty and NaN-only histories draw an empty chart instead of failing.
-    draw_loss_chart(canvas.clone(), &[], true, None).unwrap();
-    draw_loss_chart(canvas.clone(), &[f32::NAN; 6], false, Some(f64::NAN)).unwrap();
-    // Something was painted: the centre pixel row is not all white.
-    let ctx: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
+    assert!(provide_dataset("iris", gz.to_vec()).is_err());
+    assert!(provide_dataset("digits", raw.clone()).is_err());
+    assert!(provide_dataset("circle", raw.clone()).is_err());
+    assert!(provide_dataset("nope", raw.clone()).is_err());
+    assert!(missing_data("dataset=iris").is_some());
+    provide_dataset("iris", raw).unwrap();
+    assert_eq!(missing_data("dataset=iris"), None);
+    let mut pg = WasmPlayground::from_query("dataset=iris&layers=4&opt=adam&lr=0.05").unwrap();
+    assert_eq!(
+        parse(&pg.state_json())["n_train"].as_u64().unwrap()
+            + parse(&pg.state_json())["n_test"].as_u64().unwrap(),
+        150
+    );
+    let first = parse(&pg.step(1).unwrap())["train_loss"].as_f64().unwrap();
+    let later = parse(&pg.step(200).unwrap())["train_loss"]
+        .as_f64()
         .unwrap();
-    draw_loss_chart(canvas.clone(), &history, false, None).unwrap();
-    let data = ctx.get_image_data(0.0, 0.0, 300.0, 150.0).unwrap().data();
-    assert!(data.chunks_exact(4).any(|p| p[0] < 200 || p[2] < 200));
+    assert!(later < first, "{first} → {later}");
 }

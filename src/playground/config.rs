@@ -5,6 +5,7 @@
 use crate::data::{DatasetKind, FeatureSet, Task};
 use crate::error::NnError;
 use crate::nn::activation::Activation;
+use crate::nn::head;
 use crate::nn::init::Initializer;
 use crate::nn::loss::Loss;
 use crate::nn::network::{LayerConfig, NetworkConfig};
@@ -32,6 +33,8 @@ pub const MAX_BATCH: usize = 10_000;
 pub const MAX_DROPOUT: f32 = 0.9;
 pub const MAX_REG_RATE: f32 = 10.0;
 pub const MAX_CLIP: f32 = 1e6;
+/// The most batches one `step` call may run (a frame runs a handful; this bounds a bad call).
+pub const MAX_STEP_BATCHES: usize = 100_000;
 
 /// Serialises a value as its `Display` token and reads it back with `FromStr`, so the JSON
 /// config says `"tanh"` and `"spirals3"` exactly as the URL does.
@@ -209,26 +212,13 @@ pub struct ViewSettings {
     pub discretize: bool,
     /// Logarithmic loss axis.
     pub log_scale: bool,
+    /// How much the page trains per displayed frame (default: one epoch).
+    pub speed: super::speed::Speed,
 }
 
-/// The output activation and loss a task gets when the user leaves them on `auto`:
-/// binary → sigmoid + binary cross-entropy, K classes → softmax + categorical cross-entropy,
-/// regression → linear + mean squared error.
-pub fn default_head(task: Task) -> (Activation, Loss) {
-    match task {
-        Task::BinaryClassification => (Activation::Sigmoid, Loss::BinaryCrossEntropy),
-        Task::MultiClassification { .. } => (Activation::Softmax, Loss::CategoricalCrossEntropy),
-        Task::Regression => (Activation::Linear, Loss::MeanSquaredError),
-    }
-}
-
-/// Number of network outputs a task needs.
-pub fn outputs_for(task: Task) -> usize {
-    match task {
-        Task::BinaryClassification | Task::Regression => 1,
-        Task::MultiClassification { classes } => classes,
-    }
-}
+// The head rule (what `auto` means per task, which pairs suit it) is the library's, shared with
+// the CLI; its old names here are kept for their readers.
+pub use crate::nn::head::{check_head, default_head, outputs as outputs_for};
 
 /// Short name of a task for JSON: `binary`, `multiclass`, `regression`.
 pub fn task_token(task: Task) -> &'static str {
@@ -239,68 +229,17 @@ pub fn task_token(task: Task) -> &'static str {
     }
 }
 
-/// Checks that an output activation and a loss can go together for `task`: the loss's own
-/// rule (cross-entropies need their output), no softmax on a single output, and no
-/// cross-entropy on real-valued targets.
-pub fn check_head(task: Task, output: Activation, loss: Loss) -> Result<(), NnError> {
-    loss.check_output(output, outputs_for(task))?;
-    let incompatible = |hint| {
-        Err(NnError::Incompatible {
-            activation: output.to_string(),
-            loss: loss.to_string(),
-            hint,
-        })
-    };
-    match task {
-        Task::Regression if loss.uses_logits() => {
-            incompatible("regression targets are numbers, not probabilities: use mse, mae or huber")
-        }
-        Task::BinaryClassification if output.is_row_wise() => {
-            incompatible("two classes use one output unit, which softmax cannot drive")
-        }
-        _ => Ok(()),
-    }
-}
-
 impl PlaygroundConfig {
     /// The (output activation, loss) actually used for `task`: the user's explicit choice when it
     /// suits the task, the task's default otherwise (a CSV file can change the task under a
     /// choice made for another one).
     pub fn head(&self, task: Task) -> (Activation, Loss) {
-        let (out, loss) = self.requested_head(task);
-        if check_head(task, out, loss).is_ok() {
-            (out, loss)
-        } else {
-            default_head(task)
-        }
+        head::resolve(task, self.network.output, self.network.loss)
     }
 
     /// The (output activation, loss) the settings ask for on `task`, compatible or not.
     fn requested_head(&self, task: Task) -> (Activation, Loss) {
-        let (def_out, def_loss) = default_head(task);
-        match (self.network.output, self.network.loss) {
-            (None, None) => (def_out, def_loss),
-            (Some(out), Some(loss)) => (out, loss),
-            // Only the output picked: the loss that naturally goes with it.
-            (Some(out), None) => {
-                let loss = match out {
-                    Activation::Sigmoid if task != Task::Regression => Loss::BinaryCrossEntropy,
-                    Activation::Softmax => Loss::CategoricalCrossEntropy,
-                    _ => Loss::MeanSquaredError,
-                };
-                (out, loss)
-            }
-            // Only the loss picked: the output it needs, else the task's (sigmoid instead of a
-            // softmax, which only trains with categorical cross-entropy).
-            (None, Some(loss)) => {
-                let out = loss.required_output().unwrap_or(if def_out.is_row_wise() {
-                    Activation::Sigmoid
-                } else {
-                    def_out
-                });
-                (out, loss)
-            }
-        }
+        head::requested(task, self.network.output, self.network.loss)
     }
 
     /// The network this config asks for on data with `in_dim` inputs and `task`.
@@ -348,12 +287,8 @@ impl PlaygroundConfig {
         }
     }
 
-    /// Checks every field against the same rules the URL parser applies, then the pairing of
-    /// output and loss with the dataset's task. Used for configs that arrive as JSON.
-    pub fn validate(&self) -> Result<(), NnError> {
-        super::query::validate_fields(self)?;
-        self.validate_head()
-    }
+    // `validate`, which checks a whole config against the URL table's rules, is in
+    // session.rs: the table (query.rs) reads this file, so this file does not read it.
 
     /// Checks that the requested output and loss suit the data set's task.
     pub(crate) fn validate_head(&self) -> Result<(), NnError> {

@@ -5,9 +5,20 @@
 //! - [`config`]: what the user picked ([`PlaygroundConfig`]: data, network, training) and the
 //!   UI-only [`ViewSettings`], with the playground's limits.
 //! - [`query`]: the URL state, one declarative table for parsing, writing and validating.
-//! - [`session`]: the [`Playground`] session (training, history, points, CSV, snapshots).
+//! - [`session`]: the [`Playground`] session: building it, settings changes, `step`, its state.
+//!   The parts it owns are files that know nothing of the session:
+//!   - `prepare.rs`: the data ([`DataSource`]) split and expanded into the network's inputs;
+//!   - `run.rs`: the training run, whose trainer alone knows where training is ([`Position`]);
+//!   - `score.rs`: loss and metric after each step, the confusion counts, the gallery's guesses;
+//!   - `messages.rs`: the eight answers sent to the page ([`StepReport`], [`SessionState`], …).
+//!
+//!   The jobs done on a session are `impl Playground` blocks (or types that borrow one) in files
+//!   beside it, so a new panel of the page is one more such file:
+//!   - `pictures.rs`: the points, the plane, neuron and gallery pictures, the network graph;
+//!   - `points.rs`: points placed by hand; `csv_import.rs`: training on a CSV file.
 //! - [`render`]: RGBA pictures of the output plane, the neurons and the features.
 //! - [`options`](mod@options): every menu option, limit and tooltip for the page.
+//! - [`speed`]: how much the page trains per displayed frame.
 //!
 //! ```
 //! use nnplay::playground::{Playground, PlaygroundConfig};
@@ -19,18 +30,32 @@
 //! ```
 
 pub mod config;
+mod csv_import;
+mod messages;
+mod model_export;
 pub mod options;
+mod pictures;
+mod points;
+mod prepare;
 pub mod query;
 pub mod render;
+mod run;
+mod score;
 pub mod session;
+pub mod speed;
+pub mod weight_tiles;
 
 pub use config::{
     DataSettings, HiddenLayer, NetworkSettings, PlaygroundConfig, TrainingSettings, ViewSettings,
     default_head,
 };
-pub use options::{Options, options};
-pub use query::{FIELDS, Notice, UrlState};
-pub use session::{
-    ConfigChange, Confusion, CsvImport, CsvSummary, DataSource, HISTORY_STRIDE, NetworkSnapshot,
-    Playground, SessionState, StepReport,
+pub use csv_import::CsvImport;
+pub use messages::{
+    ConfigChange, Confusion, CsvSummary, GalleryGuess, LayerSnapshot, NetworkSnapshot,
+    SessionState, StepReport,
 };
+pub use options::{Options, options};
+pub use prepare::{DataSource, GALLERY_PER_CLASS, PLANE_FIT};
+pub use query::{FIELDS, Notice, UrlState};
+pub use run::{HISTORY_STRIDE, Position};
+pub use session::Playground;

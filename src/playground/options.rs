@@ -8,9 +8,11 @@ use super::session::MAX_STEP_BATCHES;
 use crate::data::points::{MAX_HAND_CLASSES, MAX_HAND_POINTS};
 use crate::data::{DatasetKind, Feature, MAX_K, MIN_K, Task};
 use crate::nn::activation::Activation;
+use crate::nn::head;
 use crate::nn::init::Initializer;
 use crate::nn::loss::Loss;
 use crate::nn::regularization::Regularization;
+use crate::nn::token::TokenSet;
 use crate::train::optim::{LrSchedule, Optimizer};
 use serde::Serialize;
 
@@ -46,7 +48,7 @@ pub struct LossOption {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ParamOption {
-    /// The URL key.
+    /// The URL key (also the JSON config's field name).
     pub key: &'static str,
     pub name: &'static str,
     pub default: f32,
@@ -55,6 +57,8 @@ pub struct ParamOption {
     pub min_exclusive: bool,
     pub max_exclusive: bool,
     pub description: &'static str,
+    /// The `nnplay train` flag, without its `--`.
+    pub flag: &'static str,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -139,44 +143,8 @@ pub struct Options {
     pub regression_colors: RegressionColours,
     /// The default query (config and view).
     pub defaults: String,
-}
-
-fn initializer_description(i: &Initializer) -> &'static str {
-    match i {
-        Initializer::GlorotUniform => {
-            "Uniform, scaled by the layer's inputs and outputs (Glorot/Xavier): suits tanh and sigmoid."
-        }
-        Initializer::GlorotNormal => {
-            "Normal, scaled by the layer's inputs and outputs (Glorot/Xavier)."
-        }
-        Initializer::HeUniform => "Uniform, scaled by the layer's inputs (He/Kaiming): suits ReLU.",
-        Initializer::HeNormal => "Normal, scaled by the layer's inputs (He/Kaiming): suits ReLU.",
-        Initializer::LecunNormal => "Normal with variance 1 / inputs (LeCun).",
-        Initializer::Uniform { .. } => "Uniform between two fixed bounds, whatever the layer size.",
-        Initializer::Normal { .. } => "Normal with a fixed spread, whatever the layer size.",
-        Initializer::Zeros => {
-            "All weights zero: every neuron of a layer stays identical (try it to see why not)."
-        }
-    }
-}
-
-fn schedule_description(s: &LrSchedule) -> &'static str {
-    match s {
-        LrSchedule::Constant => "The learning rate never changes.",
-        LrSchedule::StepDecay { .. } => "Multiply the rate by gamma every few epochs.",
-        LrSchedule::Exponential { .. } => "Multiply the rate by gamma every epoch.",
-        LrSchedule::Cosine { .. } => {
-            "Lower the rate along half a cosine to a minimum over a period of epochs."
-        }
-    }
-}
-
-fn regularization_description(r: &Regularization) -> &'static str {
-    match r {
-        Regularization::None => "No penalty on the weights.",
-        Regularization::L1 { .. } => "Adds rate × Σ|w|: pushes useless weights to exactly zero.",
-        Regularization::L2 { .. } => "Adds rate × Σw²: keeps every weight small.",
-    }
+    /// The speed menu's presets (`speed` key).
+    pub speeds: Vec<super::speed::SpeedOption>,
 }
 
 fn dataset_kinds() -> Vec<DatasetKind> {
@@ -196,15 +164,10 @@ fn dataset_kinds() -> Vec<DatasetKind> {
 }
 
 fn pairs_for(task: Task) -> Vec<(String, String)> {
-    let mut pairs = Vec::new();
-    for out in Activation::all() {
-        for loss in Loss::all() {
-            if check_head(task, out, loss).is_ok() {
-                pairs.push((out.to_string(), loss.to_string()));
-            }
-        }
-    }
-    pairs
+    head::pairs(task)
+        .into_iter()
+        .map(|(out, loss)| (out.to_string(), loss.to_string()))
+        .collect()
 }
 
 /// Builds the option lists.
@@ -246,11 +209,7 @@ pub fn options() -> Options {
             output: l.required_output().map(|a| a.to_string()),
             tasks: representative
                 .iter()
-                .filter(|&&t| {
-                    Activation::all()
-                        .iter()
-                        .any(|&a| check_head(t, a, *l).is_ok())
-                })
+                .filter(|&&t| head::pairs(t).iter().any(|&(_, loss)| loss == *l))
                 .map(|&t| task_token(t))
                 .collect(),
         })
@@ -260,56 +219,41 @@ pub fn options() -> Options {
         .map(|o| OptimizerOption {
             token: o.name(),
             description: o.description(),
-            params: query::opt_params(o)
+            params: o
+                .hyperparameters()
                 .into_iter()
-                .map(|(key, default)| {
-                    let (min, max, min_exclusive, max_exclusive) = query::opt_param_range(key);
-                    let row = FIELDS
-                        .iter()
-                        .find(|f| f.key == key)
-                        .expect("every hyperparameter key has a row");
+                .map(|(h, default)| {
+                    let spec = h.spec();
                     ParamOption {
-                        key,
-                        name: row.field,
+                        key: spec.key,
+                        name: spec.label,
                         default,
-                        min,
-                        max,
-                        min_exclusive,
-                        max_exclusive,
-                        description: row.description,
+                        min: spec.range.min,
+                        max: spec.range.max,
+                        min_exclusive: spec.range.min_exclusive,
+                        max_exclusive: spec.range.max_exclusive,
+                        description: spec.help,
+                        flag: h.flag(),
                     }
                 })
                 .collect(),
         })
         .collect();
-    let schedules = [
-        LrSchedule::Constant,
-        "step".parse().expect("token"),
-        "exp".parse().expect("token"),
-        "cosine".parse().expect("token"),
-    ]
-    .iter()
-    .map(|s: &LrSchedule| TokenOption {
-        token: s.to_string(),
-        description: schedule_description(s),
-    })
-    .collect();
-    let regularizations = [
-        Regularization::None,
-        Regularization::L1 { rate: 0.0 },
-        Regularization::L2 { rate: 0.0 },
-    ]
-    .iter()
-    .map(|r| TokenOption {
-        token: r
-            .to_string()
-            .split('(')
-            .next()
-            .unwrap_or_default()
-            .to_string(),
-        description: regularization_description(r),
-    })
-    .collect();
+    let schedules = LrSchedule::all()
+        .iter()
+        .map(|s| TokenOption {
+            token: s.to_string(),
+            description: s.description(),
+        })
+        .collect();
+    // The penalty's name alone: the page sets its rate with the `rate` key.
+    let regularizations = Regularization::FORMS
+        .iter()
+        .map(|form| TokenOption {
+            token: form.name.to_string(),
+            description: form.defaults().description(),
+        })
+        .collect();
     let features = Feature::ALL
         .iter()
         .map(|f| FeatureOption {
@@ -333,7 +277,7 @@ pub fn options() -> Options {
             .iter()
             .map(|i| TokenOption {
                 token: i.to_string(),
-                description: initializer_description(i),
+                description: i.description(),
             })
             .collect(),
         schedules,
@@ -374,5 +318,6 @@ pub fn options() -> Options {
             positive: render::hex(PALETTE[1]),
         },
         defaults: query::write(&defaults, true),
+        speeds: super::speed::options(),
     }
 }

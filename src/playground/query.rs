@@ -1,7 +1,9 @@
 //! The URL state: one declarative table of fields (URL key, name, description, how to read and
 //! write the value) drives parsing, writing, validation, the defaults and the page's option
-//! lists. A hostile or stale link never fails: each bad field keeps its default and yields a
-//! [`Notice`] naming the field, the rejected value and why.
+//! lists. The optimizer's hyperparameters are rows generated from their own table
+//! ([`Hyperparameter`]), older keys included, so a new one needs no edit here. A hostile or
+//! stale link never fails: each bad field keeps its default and yields a [`Notice`] naming the
+//! field, the rejected value and why.
 
 use super::config::*;
 use crate::data::{DatasetKind, FeatureSet};
@@ -10,7 +12,8 @@ use crate::nn::activation::Activation;
 use crate::nn::init::Initializer;
 use crate::nn::loss::Loss;
 use crate::nn::regularization::Regularization;
-use crate::train::optim::{LrSchedule, Optimizer};
+use crate::nn::token::{self, TokenSet};
+use crate::train::optim::{Hyperparameter, LrSchedule, Optimizer, Range};
 use serde::Serialize;
 
 /// Everything a URL holds: the model config and the UI-only view switches.
@@ -23,7 +26,7 @@ pub struct UrlState {
 /// Why one field of a link was not used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Notice {
-    /// The URL key, e.g. `lr`.
+    /// The URL key as the link wrote it, e.g. `lr` (or an older key such as `wd`).
     pub key: String,
     /// Its human name, e.g. `learning rate`.
     pub field: String,
@@ -35,40 +38,109 @@ pub struct Notice {
 }
 
 /// One row of the URL table.
+#[derive(Clone, Copy)]
 pub struct UrlField {
     pub key: &'static str,
     pub field: &'static str,
     pub description: &'static str,
     /// UI-only switch (never part of the model config).
     pub view: bool,
-    get: fn(&UrlState) -> String,
-    set: fn(&mut UrlState, &str) -> Result<(), String>,
+    /// Keys of older links read as this one (`wd` for `weight_decay`); never written.
+    pub aliases: &'static [&'static str],
+    access: Access,
+}
+
+/// How a row reads and writes its value.
+#[derive(Clone, Copy)]
+enum Access {
+    /// A setting with its own code, written as an [`Own`] row below.
+    Own { get: Getter, set: Setter },
+    /// An optimizer hyperparameter: its range and default come from its table.
+    Hyperparameter(Hyperparameter),
+}
+
+type Getter = fn(&UrlState) -> String;
+type Setter = fn(&mut UrlState, &str) -> Result<(), String>;
+
+/// A row with its own code, as the table below writes it.
+struct Own {
+    key: &'static str,
+    field: &'static str,
+    description: &'static str,
+    view: bool,
+    get: Getter,
+    set: Setter,
 }
 
 impl UrlField {
-    /// The field's value in `state`, as written in a URL.
+    const fn own(row: &Own) -> UrlField {
+        UrlField {
+            key: row.key,
+            field: row.field,
+            description: row.description,
+            view: row.view,
+            aliases: &[],
+            access: Access::Own {
+                get: row.get,
+                set: row.set,
+            },
+        }
+    }
+
+    const fn hyperparameter(h: Hyperparameter) -> UrlField {
+        let spec = h.spec();
+        UrlField {
+            key: spec.key,
+            field: spec.label,
+            description: spec.help,
+            view: false,
+            aliases: spec.aliases,
+            access: Access::Hyperparameter(h),
+        }
+    }
+
+    /// The field's value in `state`, as written in a URL. A hyperparameter the optimizer does not
+    /// have is written with its table default, so every link carries every key.
     pub fn value(&self, state: &UrlState) -> String {
-        (self.get)(state)
+        match self.access {
+            Access::Own { get, .. } => get(state),
+            Access::Hyperparameter(h) => token::number(
+                state
+                    .config
+                    .training
+                    .optimizer
+                    .hyperparameter(h)
+                    .unwrap_or(h.default()),
+            ),
+        }
     }
 
     /// The field's default value, as written in a URL.
     pub fn default_value(&self) -> String {
-        (self.get)(&UrlState::default())
+        self.value(&UrlState::default())
+    }
+
+    /// Reads `text` into `state`, or says why not. A hyperparameter is range-checked even when
+    /// the current optimizer ignores it, so a bad link is reported either way.
+    fn apply(&self, state: &mut UrlState, text: &str) -> Result<(), String> {
+        match self.access {
+            Access::Own { set, .. } => set(state, text),
+            Access::Hyperparameter(h) => {
+                let v = num_in_range(text, &h.spec().range)?;
+                state.config.training.optimizer.set_hyperparameter(h, v);
+                Ok(())
+            }
+        }
+    }
+
+    /// True when a link's `key` names this row (its key or an older one).
+    fn answers_to(&self, key: &str) -> bool {
+        self.key == key || self.aliases.contains(&key)
     }
 }
 
 /// Longest rejected value echoed back in a notice.
 const MAX_ECHO: usize = 60;
-
-/// Numbers as written in URLs: plain decimals, exponent form for the very small and very large
-/// (`1e-8`). Both forms are the shortest text that reads back to the same `f32`.
-pub fn fmt_num(v: f32) -> String {
-    if v != 0.0 && (v.abs() < 1e-4 || v.abs() >= 1e7) {
-        format!("{v:e}")
-    } else {
-        format!("{v}")
-    }
-}
 
 fn num_in(text: &str, min: f32, max: f32, min_open: bool, max_open: bool) -> Result<f32, String> {
     let v: f32 = text
@@ -78,8 +150,8 @@ fn num_in(text: &str, min: f32, max: f32, min_open: bool, max_open: bool) -> Res
     let range = format!(
         "{}{}, {}{}",
         if min_open { "(" } else { "[" },
-        fmt_num(min),
-        fmt_num(max),
+        token::number(min),
+        token::number(max),
         if max_open { ")" } else { "]" }
     );
     if !v.is_finite() {
@@ -92,6 +164,10 @@ fn num_in(text: &str, min: f32, max: f32, min_open: bool, max_open: bool) -> Res
     } else {
         Err(format!("must be in {range}"))
     }
+}
+
+fn num_in_range(text: &str, r: &Range) -> Result<f32, String> {
+    num_in(text, r.min, r.max, r.min_exclusive, r.max_exclusive)
 }
 
 fn whole_in(text: &str, min: u64, max: u64) -> Result<u64, String> {
@@ -122,120 +198,10 @@ fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
-/// The optimizer's hyperparameter named by a URL key, if it has one.
-fn opt_param(opt: &Optimizer, key: &str) -> Option<f32> {
-    use Optimizer as O;
-    match (*opt, key) {
-        (O::Momentum { momentum } | O::Nesterov { momentum }, "momentum") => Some(momentum),
-        (O::Adam { beta1, .. } | O::AdamW { beta1, .. }, "beta1") => Some(beta1),
-        (O::Adam { beta2, .. } | O::AdamW { beta2, .. }, "beta2") => Some(beta2),
-        (
-            O::AdaGrad { eps, .. }
-            | O::RmsProp { eps, .. }
-            | O::Adam { eps, .. }
-            | O::AdamW { eps, .. },
-            "eps",
-        ) => Some(eps),
-        (O::RmsProp { alpha, .. }, "alpha") => Some(alpha),
-        (O::AdamW { weight_decay, .. }, "wd") => Some(weight_decay),
-        (
-            O::AdaGrad {
-                initial_accumulator,
-                ..
-            },
-            "accum",
-        ) => Some(initial_accumulator),
-        _ => None,
-    }
-}
-
-fn set_opt_param(opt: &mut Optimizer, key: &str, v: f32) {
-    use Optimizer as O;
-    match (opt, key) {
-        (O::Momentum { momentum } | O::Nesterov { momentum }, "momentum") => *momentum = v,
-        (O::Adam { beta1, .. } | O::AdamW { beta1, .. }, "beta1") => *beta1 = v,
-        (O::Adam { beta2, .. } | O::AdamW { beta2, .. }, "beta2") => *beta2 = v,
-        (
-            O::AdaGrad { eps, .. }
-            | O::RmsProp { eps, .. }
-            | O::Adam { eps, .. }
-            | O::AdamW { eps, .. },
-            "eps",
-        ) => *eps = v,
-        (O::RmsProp { alpha, .. }, "alpha") => *alpha = v,
-        (O::AdamW { weight_decay, .. }, "wd") => *weight_decay = v,
-        (
-            O::AdaGrad {
-                initial_accumulator,
-                ..
-            },
-            "accum",
-        ) => *initial_accumulator = v,
-        _ => {}
-    }
-}
-
-/// A hyperparameter's value for the URL: the optimizer's own, or the default of the first
-/// optimizer that has it (so every link carries every key).
-fn opt_param_text(opt: &Optimizer, key: &str) -> String {
-    // Adam's family first, so `eps` defaults to PyTorch's 1e-8 rather than AdaGrad's 1e-10.
-    let fallbacks = [
-        Optimizer::adamw(),
-        Optimizer::rmsprop(),
-        Optimizer::momentum(),
-        Optimizer::adagrad(),
-    ];
-    let v = opt_param(opt, key)
-        .or_else(|| fallbacks.iter().find_map(|o| opt_param(o, key)))
-        .unwrap_or(0.0);
-    fmt_num(v)
-}
-
-/// Accepted range of each optimizer hyperparameter key: (min, max, min excluded, max excluded).
-pub fn opt_param_range(key: &str) -> (f32, f32, bool, bool) {
-    match key {
-        "eps" => (0.0, 1.0, true, false),
-        "wd" => (0.0, 1.0, false, false),
-        "accum" => (0.0, 10.0, false, false),
-        // momentum, beta1, beta2, alpha: decay factors in [0, 1).
-        _ => (0.0, 1.0, false, true),
-    }
-}
-
-/// The URL keys of the optimizer hyperparameters, in table order.
-pub const OPT_PARAM_KEYS: [&str; 7] = ["momentum", "beta1", "beta2", "eps", "alpha", "wd", "accum"];
-
-/// The hyperparameter keys `opt` uses, with their values.
-pub fn opt_params(opt: &Optimizer) -> Vec<(&'static str, f32)> {
-    OPT_PARAM_KEYS
-        .iter()
-        .filter_map(|&k| opt_param(opt, k).map(|v| (k, v)))
-        .collect()
-}
-
-/// Declares a row for an optimizer hyperparameter: the value is range-checked even when the
-/// current optimizer ignores it, so a bad link is reported either way.
-macro_rules! opt_row {
-    ($key:literal, $field:literal, $desc:literal) => {
-        UrlField {
-            key: $key,
-            field: $field,
-            description: $desc,
-            view: false,
-            get: |s| opt_param_text(&s.config.training.optimizer, $key),
-            set: |s, t| {
-                let (min, max, min_open, max_open) = opt_param_range($key);
-                let v = num_in(t, min, max, min_open, max_open)?;
-                set_opt_param(&mut s.config.training.optimizer, $key, v);
-                Ok(())
-            },
-        }
-    };
-}
-
-/// The URL table, in the order keys are written (and applied: a row may read the rows above it).
-pub static FIELDS: &[UrlField] = &[
-    UrlField {
+/// The rows up to the optimizer and its learning rate; the hyperparameter rows follow them
+/// (they are applied after `opt`, which resets them to the optimizer's defaults).
+const LEADING: &[Own] = &[
+    Own {
         key: "dataset",
         field: "data set",
         description: "Which points to learn: generated 2-D sets, or the shipped digits, MNIST and iris sets.",
@@ -246,7 +212,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "noise",
         field: "noise",
         description: "How much the generated points are jittered, in percent (0–50).",
@@ -257,7 +223,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "train",
         field: "training share",
         description: "Percentage of the points used for training; the rest test the network.",
@@ -269,7 +235,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "points",
         field: "number of points",
         description: "How many points are generated.",
@@ -280,7 +246,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "dseed",
         field: "data seed",
         description: "Seed of the generated points and of the train/test split.",
@@ -291,7 +257,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "features",
         field: "input features",
         description: "What the network sees of each point: x1, x2 and quantities derived from them.",
@@ -302,7 +268,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "layers",
         field: "hidden layers",
         description: "Neurons in each hidden layer, comma-separated (up to 8 layers of up to 32 neurons).",
@@ -347,7 +313,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "act",
         field: "hidden activations",
         description: "Activation of each hidden layer, comma-separated (one token applies to every layer).",
@@ -366,7 +332,8 @@ pub static FIELDS: &[UrlField] = &[
             let acts: Vec<Activation> = if t.trim().is_empty() {
                 Vec::new()
             } else {
-                t.split(',')
+                token::split_list(t)
+                    .into_iter()
                     .map(|a| a.parse::<Activation>().map_err(err))
                     .collect::<Result<_, _>>()?
             };
@@ -384,7 +351,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "out",
         field: "output activation",
         description: "Activation of the output layer; auto picks it from the task.",
@@ -404,7 +371,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "loss",
         field: "loss",
         description: "What training minimises; auto picks it from the task.",
@@ -424,7 +391,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "init",
         field: "initializer",
         description: "How the starting weights are drawn.",
@@ -435,7 +402,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "wseed",
         field: "weight seed",
         description: "Seed of the starting weights, the shuffling and dropout: the same seed replays the same run.",
@@ -446,7 +413,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "opt",
         field: "optimizer",
         description: "The update rule that turns gradients into weight changes.",
@@ -457,53 +424,22 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "lr",
         field: "learning rate",
         description: "How big a step each update takes.",
         view: false,
-        get: |s| fmt_num(s.config.training.learning_rate),
+        get: |s| token::number(s.config.training.learning_rate),
         set: |s, t| {
             s.config.training.learning_rate = num_in(t, 0.0, MAX_LEARNING_RATE, false, false)?;
             Ok(())
         },
     },
-    opt_row!(
-        "momentum",
-        "momentum",
-        "Momentum and Nesterov: how much of the previous step is kept."
-    ),
-    opt_row!(
-        "beta1",
-        "beta1",
-        "Adam and AdamW: decay of the running mean of gradients."
-    ),
-    opt_row!(
-        "beta2",
-        "beta2",
-        "Adam and AdamW: decay of the running mean of squared gradients."
-    ),
-    opt_row!(
-        "eps",
-        "epsilon",
-        "AdaGrad, RMSProp, Adam, AdamW: keeps the division finite."
-    ),
-    opt_row!(
-        "alpha",
-        "alpha",
-        "RMSProp: decay of the running mean of squared gradients."
-    ),
-    opt_row!(
-        "wd",
-        "weight decay",
-        "AdamW: fraction of each weight removed per step (times the learning rate)."
-    ),
-    opt_row!(
-        "accum",
-        "initial accumulator",
-        "AdaGrad: starting value of the sum of squared gradients."
-    ),
-    UrlField {
+];
+
+/// The rows after the hyperparameters.
+const TRAILING: &[Own] = &[
+    Own {
         key: "sched",
         field: "learning-rate schedule",
         description: "How the learning rate changes with the epoch.",
@@ -514,7 +450,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "batch",
         field: "batch size",
         description: "Points per weight update (capped at the training-set size).",
@@ -525,16 +461,13 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "reg",
         field: "regularization",
         description: "A penalty on large weights: none, L1 (sparse) or L2 (small).",
         view: false,
-        get: |s| match s.config.training.regularization {
-            Regularization::None => "none".into(),
-            Regularization::L1 { .. } => "l1".into(),
-            Regularization::L2 { .. } => "l2".into(),
-        },
+        // The penalty's name alone: its rate is the `rate` key.
+        get: |s| s.config.training.regularization.token().0.into(),
         set: |s, t| {
             let rate = s.config.training.regularization.rate();
             s.config.training.regularization = match t.parse::<Regularization>().map_err(err)? {
@@ -545,12 +478,12 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "rate",
         field: "regularization rate",
         description: "Strength of the weight penalty.",
         view: false,
-        get: |s| fmt_num(s.config.training.regularization.rate()),
+        get: |s| token::number(s.config.training.regularization.rate()),
         set: |s, t| {
             let v = num_in(t, 0.0, MAX_REG_RATE, false, false)?;
             match &mut s.config.training.regularization {
@@ -560,23 +493,28 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "dropout",
         field: "dropout",
         description: "Fraction of hidden neurons switched off at random in each training step.",
         view: false,
-        get: |s| fmt_num(s.config.training.dropout),
+        get: |s| token::number(s.config.training.dropout),
         set: |s, t| {
             s.config.training.dropout = num_in(t, 0.0, MAX_DROPOUT, false, false)?;
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "clip",
         field: "gradient clipping",
         description: "Largest gradient norm; longer gradients are scaled down. Empty = off.",
         view: false,
-        get: |s| s.config.training.clip_norm.map_or(String::new(), fmt_num),
+        get: |s| {
+            s.config
+                .training
+                .clip_norm
+                .map_or(String::new(), token::number)
+        },
         set: |s, t| {
             s.config.training.clip_norm = if t.trim().is_empty() {
                 None
@@ -586,7 +524,18 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
+        key: "speed",
+        field: "speed",
+        description: "How much the page trains per displayed frame: epochs(n), steps(n) or fast.",
+        view: true,
+        get: |s| s.view.speed.to_string(),
+        set: |s, t| {
+            s.view.speed = t.parse().map_err(err)?;
+            Ok(())
+        },
+    },
+    Own {
         key: "showtest",
         field: "show test data",
         description: "Draw the test points too.",
@@ -597,7 +546,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "discretize",
         field: "discretize output",
         description: "Colour the plane by predicted class instead of shading by confidence.",
@@ -608,7 +557,7 @@ pub static FIELDS: &[UrlField] = &[
             Ok(())
         },
     },
-    UrlField {
+    Own {
         key: "logscale",
         field: "logarithmic loss chart",
         description: "Plot the loss on a logarithmic axis.",
@@ -620,6 +569,32 @@ pub static FIELDS: &[UrlField] = &[
         },
     },
 ];
+
+const COUNT: usize = LEADING.len() + Hyperparameter::ALL.len() + TRAILING.len();
+
+/// The table, assembled at compile time from the rows above and one row per hyperparameter.
+static TABLE: [UrlField; COUNT] = {
+    let mut table = [UrlField::own(&LEADING[0]); COUNT];
+    let mut i = 0;
+    while i < LEADING.len() {
+        table[i] = UrlField::own(&LEADING[i]);
+        i += 1;
+    }
+    let mut j = 0;
+    while j < Hyperparameter::ALL.len() {
+        table[i + j] = UrlField::hyperparameter(Hyperparameter::ALL[j]);
+        j += 1;
+    }
+    let mut k = 0;
+    while k < TRAILING.len() {
+        table[i + j + k] = UrlField::own(&TRAILING[k]);
+        k += 1;
+    }
+    table
+};
+
+/// The URL table, in the order keys are written (and applied: a row may read the rows above it).
+pub static FIELDS: &[UrlField] = &TABLE;
 
 /// Reads `application/x-www-form-urlencoded` text: `+` is a space, `%XX` a byte.
 fn decode(text: &str) -> String {
@@ -684,7 +659,7 @@ pub fn parse(query: &str) -> (UrlState, Vec<Notice>) {
     let mut state = UrlState::default();
     let mut notices = Vec::new();
     for (k, v) in &pairs {
-        if !FIELDS.iter().any(|f| f.key == k) {
+        if !FIELDS.iter().any(|f| f.answers_to(k)) {
             notices.push(Notice {
                 key: shorten(k),
                 field: "unknown".into(),
@@ -696,11 +671,11 @@ pub fn parse(query: &str) -> (UrlState, Vec<Notice>) {
     }
     for f in FIELDS {
         // The last occurrence wins, as with URLSearchParams.set.
-        if let Some((_, v)) = pairs.iter().rev().find(|(k, _)| k == f.key)
-            && let Err(reason) = (f.set)(&mut state, v)
+        if let Some((k, v)) = pairs.iter().rev().find(|(k, _)| f.answers_to(k))
+            && let Err(reason) = f.apply(&mut state, v)
         {
             notices.push(Notice {
-                key: f.key.into(),
+                key: k.clone(),
                 field: f.field.into(),
                 value: shorten(v),
                 reason,
@@ -764,7 +739,7 @@ pub(crate) fn validate_fields(config: &PlaygroundConfig) -> Result<(), NnError> 
     let mut scratch = UrlState::default();
     for f in FIELDS.iter().filter(|f| !f.view) {
         let text = f.value(&given);
-        (f.set)(&mut scratch, &text).map_err(|reason| {
+        f.apply(&mut scratch, &text).map_err(|reason| {
             NnError::Config(format!(
                 "{} ({}) = '{}' {reason}",
                 f.field,

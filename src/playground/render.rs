@@ -1,7 +1,7 @@
 //! Pictures of the network computed in Rust into RGBA buffers, so the page puts each on a
 //! canvas with one `putImageData`: the output over the input plane, every neuron's activation
 //! as a thumbnail, and the input features. Grid inputs are expanded once per (resolution,
-//! input mapping) and forwarded in large batches through a reused [`UnitBuffers`](crate::nn::unit_major::UnitBuffers).
+//! input mapping) and forwarded in large batches through a reused [`UnitBuffers`].
 
 use crate::data::synthetic::DOMAIN;
 use crate::data::{FeatureSet, Task};

@@ -1,17 +1,18 @@
 //! The thin wasm-bindgen layer over [`crate::playground`]: one opaque `Playground` handle for the
-//! page's worker, a few free functions, and the loss chart drawn with plotters on the main
-//! thread. No logic lives here beyond converting types; errors become JS `Error`s carrying the
-//! library's message. The contract is documented in `docs/WASM_API.md`.
+//! page's worker and a few free functions. No logic lives here beyond converting types; errors
+//! become JS `Error`s carrying the library's message. The contract is documented in
+//! `docs/WASM_API.md`.
+//!
+//! Every visitor of the page downloads this module before the first picture, so it reads no
+//! JSON (the page sends queries and plain values; a JSON parser is a sixth of the module) and
+//! holds no data file (the worker hands those in with [`provide_dataset`]).
 
-mod chart;
-
-use crate::data::PointTask;
-use crate::playground::{self, CsvImport, Playground, PlaygroundConfig, UrlState, query};
-use js_sys::{Float32Array, Uint8Array};
+use crate::data::{CsvTask, PointTask, Scaling, TargetColumn};
+use crate::playground::{self, CsvImport, Playground, UrlState, query};
+use js_sys::{Float32Array, Reflect, Uint8Array};
 use serde::Serialize;
+use serde::de::IntoDeserializer;
 use wasm_bindgen::prelude::*;
-
-pub use chart::draw_loss_chart;
 
 /// Logs panics to the console instead of the opaque "unreachable executed". Every input is
 /// validated before use, so this is the last resort, not the error path.
@@ -53,14 +54,6 @@ impl WasmPlayground {
 
 #[wasm_bindgen(js_class = Playground)]
 impl WasmPlayground {
-    /// Builds a session from a `PlaygroundConfig` JSON.
-    #[wasm_bindgen(constructor)]
-    pub fn new(config_json: &str) -> Result<WasmPlayground, JsError> {
-        let config: PlaygroundConfig =
-            serde_json::from_str(config_json).map_err(|e| js_err(format!("config: {e}")))?;
-        Ok(Self::wrap(Playground::new(config).map_err(js_err)?))
-    }
-
     /// Builds a session from a URL query; bad fields fall back, see `notices_json()`.
     pub fn from_query(query: &str) -> Result<WasmPlayground, JsError> {
         Ok(Self::wrap(Playground::from_query(query).map_err(js_err)?))
@@ -73,15 +66,6 @@ impl WasmPlayground {
     pub fn set_query(&mut self, query: &str) -> Result<String, JsError> {
         self.inner
             .set_query(query)
-            .map(|c| json(&c))
-            .map_err(js_err)
-    }
-
-    pub fn set_config_json(&mut self, config_json: &str) -> Result<String, JsError> {
-        let config: PlaygroundConfig =
-            serde_json::from_str(config_json).map_err(|e| js_err(format!("config: {e}")))?;
-        self.inner
-            .set_config(config)
             .map(|c| json(&c))
             .map_err(js_err)
     }
@@ -279,11 +263,11 @@ impl WasmPlayground {
         Float32Array::from(self.inner.user_points().as_slice())
     }
 
-    /// Trains on a CSV text; returns the CsvSummary JSON.
-    pub fn load_csv(&mut self, text: &str, options_json: &str) -> Result<String, JsError> {
-        let options = CsvImport::from_json(options_json)
-            .and_then(CsvImport::into_options)
-            .map_err(js_err)?;
+    /// Trains on a CSV text; returns the CsvSummary JSON. `options` is a plain object with the
+    /// fields of `CsvImport` (every one optional): `{ delimiter, has_header, target, task,
+    /// scaling }`, `target` being `"last"`, `{ index: n }` or `{ name: "column" }`.
+    pub fn load_csv(&mut self, text: &str, options: JsValue) -> Result<String, JsError> {
+        let options = csv_import(&options)?.into_options().map_err(js_err)?;
         self.inner
             .load_csv(text, &options)
             .map(|s| json(&s))
@@ -293,6 +277,123 @@ impl WasmPlayground {
     pub fn use_generated(&mut self) -> Result<(), JsError> {
         self.inner.use_generated().map(|_| ()).map_err(js_err)
     }
+
+    /// The model as the library's model file (JSON text), what "Download model" saves.
+    pub fn model_json(&self) -> Result<String, JsError> {
+        let file = self.inner.model_file().map_err(js_err)?;
+        Ok(crate::io::model_file::save_json(&file))
+    }
+
+    /// Mini-batch steps the view's speed setting trains per displayed frame for the current
+    /// data, or 0 for `fast` (the worker then sizes each frame's work by its time).
+    pub fn batches_per_frame(&self) -> u32 {
+        let n_train = self.inner.state().n_train;
+        let batch = self.inner.config().training.batch_size;
+        self.inner
+            .view()
+            .speed
+            .batches_per_frame(n_train, batch)
+            .map_or(0, |n| n as u32)
+    }
+
+    /// Mini-batch steps in one epoch of the current data (what "one step" trains).
+    pub fn batches_per_epoch(&self) -> u32 {
+        let n_train = self.inner.state().n_train;
+        let batch = self.inner.config().training.batch_size;
+        playground::speed::batches_per_epoch(n_train, batch) as u32
+    }
+}
+
+/// Reads the page's CSV options object. The tokens of `task` and `scaling` go through the
+/// enums' own serde names (without a JSON parser), so they are spelled in one place.
+fn csv_import(options: &JsValue) -> Result<CsvImport, JsError> {
+    let mut import = CsvImport::default();
+    if options.is_undefined() || options.is_null() {
+        return Ok(import);
+    }
+    let field =
+        |name: &str| Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let token = |name: &str| -> Result<Option<String>, JsError> {
+        let v = field(name);
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        v.as_string()
+            .map(Some)
+            .ok_or_else(|| js_err(format!("CSV options: {name} must be a string")))
+    };
+    fn named<T: serde::de::DeserializeOwned>(name: &str, text: String) -> Result<T, JsError> {
+        T::deserialize(text.into_deserializer())
+            .map_err(|e: serde::de::value::Error| js_err(format!("CSV options: {name}: {e}")))
+    }
+    import.delimiter = token("delimiter")?;
+    let header = field("has_header");
+    import.has_header = header.as_bool();
+    if !(header.is_undefined() || header.is_null() || import.has_header.is_some()) {
+        return Err(js_err("CSV options: has_header must be true or false"));
+    }
+    if let Some(task) = token("task")? {
+        import.task = named::<CsvTask>("task", task)?;
+    }
+    if let Some(scaling) = token("scaling")? {
+        import.scaling = named::<Scaling>("scaling", scaling)?;
+    }
+    let target = field("target");
+    import.target = if target.is_undefined()
+        || target.is_null()
+        || target.as_string().as_deref() == Some("last")
+    {
+        TargetColumn::Last
+    } else if let Some(index) = Reflect::get(&target, &JsValue::from_str("index"))
+        .ok()
+        .and_then(|v| v.as_f64())
+    {
+        if index < 0.0 || index.fract() != 0.0 || !index.is_finite() {
+            return Err(js_err(
+                "CSV options: target.index must be a column number from 0",
+            ));
+        }
+        TargetColumn::Index(index as usize)
+    } else if let Some(name) = Reflect::get(&target, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|v| v.as_string())
+    {
+        TargetColumn::Name(name)
+    } else {
+        return Err(js_err(
+            "CSV options: target must be \"last\", { index } or { name }",
+        ));
+    };
+    Ok(import)
+}
+
+#[derive(Serialize)]
+struct MissingData {
+    dataset: String,
+    file: &'static str,
+}
+
+/// The shipped data file a query's data set needs and this build does not hold yet, as JSON
+/// `{ dataset, file }` (fetch `data/<file>`, then `provide_dataset`), or `undefined`.
+#[wasm_bindgen]
+pub fn missing_data(query: &str) -> Option<String> {
+    let kind = query::parse(query).0.config.data.dataset;
+    crate::data::builtin::missing_file(kind).map(|file| {
+        json(&MissingData {
+            dataset: kind.to_string(),
+            file,
+        })
+    })
+}
+
+/// Hands in a shipped data set's file (`dataset` is its token, e.g. `digits`), already
+/// decompressed: the worker gunzips it with the browser's `DecompressionStream`, so this module
+/// carries no inflate code. Throws, keeping nothing, when the token is unknown or the bytes are
+/// not that set's.
+#[wasm_bindgen]
+pub fn provide_dataset(dataset: &str, bytes: Vec<u8>) -> Result<(), JsError> {
+    let kind: crate::data::DatasetKind = dataset.parse().map_err(js_err)?;
+    crate::data::builtin::provide(kind, bytes).map_err(js_err)
 }
 
 /// Every menu option, limit, URL key, tooltip and colour (JSON).

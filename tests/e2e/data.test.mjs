@@ -16,7 +16,7 @@ test('digits train without a plane and show a 10×10 confusion matrix', async ()
   const page = await pg.open('dataset=digits&layers=32&act=relu&opt=adam&lr=0.003&batch=32');
   assert.equal(await page.isVisible('#plane-view'), false);
   assert.equal(await page.isVisible('#no-plane'), true);
-  await page.selectOption('#speed', '25');
+  await page.selectOption('#speed', 'epochs(1)');
   await page.click('#play');
   await until(async () => (await readNumber(page, '#test-metric')) >= 80 || (await readNumber(page, '#epoch')) > 60, { timeoutMs: 300_000 });
   await page.click('#play');
@@ -40,7 +40,7 @@ test('points placed by hand become the training data', async () => {
   await until(async () => (await page.evaluate(() => document.querySelector('#plane-view') && true)));
   await page.click('#step');
   await until(async () => (await readNumber(page, '#epoch')) >= 1);
-  await page.selectOption('#speed', '25');
+  await page.selectOption('#speed', 'epochs(10)');
   await page.click('#play');
   await until(async () => (await readNumber(page, '#train-metric')) === 100 || (await readNumber(page, '#epoch')) > 2000, { timeoutMs: 120_000 });
   await page.click('#play');
@@ -70,7 +70,7 @@ test('a regression set shows R² and a diverging colour map', async () => {
   const page = await pg.open('dataset=plane&layers=4&opt=adam&lr=0.03');
   assert.match(await page.textContent('#problem'), /Regression/);
   assert.match(await page.textContent('#metric-name'), /R²/);
-  await page.selectOption('#speed', '100');
+  await page.selectOption('#speed', 'epochs(10)');
   await page.click('#play');
   await until(async () => (await readNumber(page, '#test-metric')) > 0.9 || (await readNumber(page, '#epoch')) > 500, { timeoutMs: 200_000 });
   await page.click('#play');

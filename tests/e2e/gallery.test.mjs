@@ -37,7 +37,7 @@ test('digits: the gallery marks the answers on test images and more become right
   // Ten classes: an untrained network gets about one answer in ten right.
   assert.ok(untrained.right <= 16, `${untrained.right} of 40 right before any training`);
 
-  await page.selectOption('#speed', '25');
+  await page.selectOption('#speed', 'epochs(1)');
   await page.click('#play');
   await until(async () => (await readNumber(page, '#epoch')) >= EPOCHS, { timeoutMs: 300_000 });
   await page.click('#play');

@@ -50,10 +50,12 @@ test('download model gives the architecture, settings and every weight as JSON',
   const page = await pg.open('dataset=xor&layers=3');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
   const model = JSON.parse(await readFile(await download.path(), 'utf8'));
-  assert.match(model.query, /dataset=xor/);
+  // The library's model file (tests/e2e/model_file.test.mjs feeds it to `nnplay predict`).
+  assert.equal(model.format, 'nnplay-model');
+  assert.match(model.playground.query, /dataset=xor/);
   assert.equal(model.network.layers.length, 2);
-  assert.equal(model.network.layers[0].out_dim, 3);
-  assert.equal(model.network.layers[0].weights.length, model.network.layers[0].in_dim * 3);
+  assert.equal(model.network.layers[0].units, 3);
+  assert.equal(model.params.length, (2 * 3 + 3) + (3 * 1 + 1));
   assert.deepEqual(page.errors, []);
 });
 

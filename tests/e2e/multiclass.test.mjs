@@ -16,7 +16,7 @@ after(async () => {
 test('spirals3 trains and the boundary shows three colours', async () => {
   const page = await pg.open('dataset=spirals3&layers=16,16,16&act=tanh&opt=adam&lr=0.01&batch=16&points=600');
   assert.match(await page.textContent('#problem'), /3 classes/);
-  await page.selectOption('#speed', '100');
+  await page.selectOption('#speed', 'epochs(10)');
   await page.click('#play');
   let last = {};
   await until(async () => {

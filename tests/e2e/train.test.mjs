@@ -17,7 +17,7 @@ after(async () => {
 test('circle: play trains to test loss < 0.1 and accuracy ≥ 95 %', async () => {
   const page = await pg.open('dataset=circle');
   const before = await canvasPixels(page, '#boundary');
-  await page.selectOption('#speed', '100');
+  await page.selectOption('#speed', 'epochs(10)');
   await page.click('#play');
   assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true');
   let last = {};

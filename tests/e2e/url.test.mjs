@@ -12,7 +12,7 @@ after(async () => {
   await pg?.close();
 });
 
-const CONTROLS = ['#opt', '#act-all', '#reg', '#rate', '#train', '#noise', '#points', '#batch', '#dseed', '#wseed', '#sched', '#head', '#dropout'];
+const CONTROLS = ['#opt', '#act-all', '#reg', '#rate', '#train', '#noise', '#points', '#batch', '#dseed', '#wseed', '#sched', '#head', '#dropout', '#speed'];
 const values = (page) => page.evaluate((ids) => Object.fromEntries(ids.map((id) => {
   const e = document.querySelector(id);
   return [id, e.type === 'checkbox' ? e.checked : e.value];
@@ -35,6 +35,8 @@ test('a copied link restores the same configuration', async () => {
   await until(async () => /layers=4,2,2/.test(page.url()));
   await page.check('#showtest');
   await until(async () => /showtest=1/.test(page.url()));
+  await page.selectOption('#speed', 'fast');
+  await until(async () => /speed=fast/.test(page.url()));
   await page.click('#share');
   const link = await page.getAttribute('#share', 'data-link');
   assert.equal(link, page.url());
@@ -58,7 +60,7 @@ test('a hostile link shows a notice naming the fields and still trains', async (
   assert.match(text, /fell back/);
   // Valid fields of the same link were kept.
   assert.equal(await page.inputValue('#opt'), 'adam');
-  await page.selectOption('#speed', '100');
+  await page.selectOption('#speed', 'epochs(10)');
   await page.click('#play');
   await until(async () => (await readNumber(page, '#epoch')) >= 5);
   assert.ok((await readNumber(page, '#epoch')) >= 5);
