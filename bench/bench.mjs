@@ -182,6 +182,11 @@ async function main() {
   const nosimd = await loadNnplay('pkg-nosimd');
   const dataMod = simd ?? relaxed ?? nosimd;
   if (!dataMod) throw new Error('no nnplay benchmark build found in bench/pkg-relaxed, bench/pkg-simd or bench/pkg-nosimd');
+  // The wasm builds embed no data file: MNIST comes from data/, gunzipped by the browser.
+  if (!ONLY || ONLY.includes('mnist')) {
+    const gz = await fetch(new URL('../data/mnist_5k.bin.gz', import.meta.url));
+    dataMod.provide_mnist(new Uint8Array(await new Response(gz.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()));
+  }
   if (typeof tf !== 'undefined' && tf.wasm) {
     // The backend's .wasm files are served from the same origin, straight from the npm package.
     tf.wasm.setWasmPaths(new URL('node_modules/@tensorflow/tfjs-backend-wasm/dist/', location.href).href);

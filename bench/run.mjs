@@ -1,9 +1,12 @@
 // Drives the browser benchmark for scripts/bench.sh: serves the repository on a free loopback
 // port, opens bench/index.html in Debian's headless Chromium (through playwright-core, never a
 // downloaded browser), waits for window.benchResults, then measures the playground page's frame
-// rate while it trains its largest network. Writes everything as JSON to the path in argv[2].
+// rate while it trains its largest network, and the page as a student meets it (bench/page.mjs:
+// on-page epochs/s at each speed, frames/s, longest task, start-up bytes and time to the first
+// boundary). Writes everything as JSON to the path in argv[2].
 //
 //   node bench/run.mjs OUT.json [--seconds S] [--only ids] [--engines names] [--fps-seconds S]
+//                              [--page-seconds S] [--loads N]
 
 import { createServer } from 'node:http';
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { measurePage } from './page.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
@@ -95,6 +99,7 @@ try {
   }
   await page.close();
   result.fps = await frameRate(Number(opt('fps-seconds', '5')));
+  result.page = await measurePage({ seconds: Number(opt('page-seconds', '10')), loads: Number(opt('loads', '5')) });
 } catch (e) {
   result.error = String(e.message ?? e);
   console.error(`error: ${result.error}`);

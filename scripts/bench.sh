@@ -9,14 +9,15 @@
 # (benches/runs.rs), scikit-learn on the same MNIST split (scripts/bench_sklearn.py, in its own
 # .bench-venv), the wasm builds (www/pkg and www/pkg-relaxed by scripts/build-wasm.sh;
 # bench/pkg-relaxed, bench/pkg-simd and bench/pkg-nosimd from bench/wasm), then the browser benchmark in headless Chromium
-# (bench/run.mjs driving bench/index.html) and the table (bench/report.mjs).
+# (bench/run.mjs driving bench/index.html, then the playground page itself through bench/page.mjs)
+# and the table (bench/report.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
-seconds=2; epochs=10; fps_seconds=5
-if [ "$quick" = 1 ]; then seconds=0.5; epochs=3; fps_seconds=2; fi
+seconds=2; epochs=10; fps_seconds=5; page_seconds=10; loads=5
+if [ "$quick" = 1 ]; then seconds=0.5; epochs=3; fps_seconds=2; page_seconds=3; loads=2; fi
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 target_dir="${CARGO_TARGET_DIR:-target}"
@@ -74,7 +75,8 @@ build_bench_wasm simd "-C target-feature=+simd128"
 build_bench_wasm nosimd ""
 
 step "browser benchmark (headless Chromium)"
-node bench/run.mjs "$raw/browser.json" --seconds "$seconds" --fps-seconds "$fps_seconds" || echo "warning: the browser benchmark failed" >&2
+node bench/run.mjs "$raw/browser.json" --seconds "$seconds" --fps-seconds "$fps_seconds" \
+  --page-seconds "$page_seconds" --loads "$loads" || echo "warning: the browser benchmark failed" >&2
 
 step "table"
 mkdir -p bench-results

@@ -1,7 +1,8 @@
 // Tiny dependency-free static file server for the playground: serves the repository root on
 // 127.0.0.1 so that index.html, www/ and the generated www/pkg/ load as ES modules and wasm.
 // Port from $PORT (default 8080; 0 picks a free port). The first line printed is the URL, which
-// scripts/test.sh reads to learn the port.
+// scripts/test.sh reads to learn the port. With NNPLAY_LOG_REQUESTS=1 every answer is printed
+// after it as one JSON line ({"status", "path", "bytes"}), which the start-up benchmark counts.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -10,6 +11,10 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const HOST = process.env.HOST || '127.0.0.1';
 const PORT = Number.parseInt(process.env.PORT ?? '8080', 10);
+const LOG = process.env.NNPLAY_LOG_REQUESTS === '1';
+const log = (status, path, bytes) => {
+  if (LOG) console.log(JSON.stringify({ status, path, bytes }));
+};
 
 // Browsers refuse module scripts and streaming wasm compilation without the right types.
 const MIME = {
@@ -53,7 +58,8 @@ const server = createServer((req, res) => {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
   }
-  const file = resolvePath(new URL(req.url, 'http://x').pathname);
+  const path = new URL(req.url, 'http://x').pathname;
+  const file = resolvePath(path);
   let st = null;
   try {
     st = file && statSync(file);
@@ -62,20 +68,30 @@ const server = createServer((req, res) => {
   }
   if (!st || !st.isFile()) {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+    log(404, path, 0);
+    return;
+  }
+  // A rebuilt wasm must never be mixed with a cached JS glue file: every use asks the server
+  // again ("no-cache"), and an unchanged file comes back as an empty 304. So the page's worker,
+  // which imports the same modules as the page, does not download them a second time.
+  const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+  const headers = { 'Cache-Control': 'no-cache', ETag: etag, 'X-Content-Type-Options': 'nosniff' };
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers).end();
+    log(304, path, 0);
     return;
   }
   res.writeHead(200, {
+    ...headers,
     'Content-Type': MIME[extname(file).toLowerCase()] || 'application/octet-stream',
     'Content-Length': st.size,
-    // A rebuilt wasm must never be mixed with a cached JS glue file.
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
   });
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
   createReadStream(file).pipe(res);
+  log(200, path, st.size);
 });
 
 server.on('error', (err) => {

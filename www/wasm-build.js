@@ -1,7 +1,10 @@
-// Which of the page's two WebAssembly builds the training worker runs. Both come from
+// Which of the page's two WebAssembly builds runs, and loading it once. Both come from
 // scripts/build-wasm.sh: www/pkg-relaxed uses relaxed SIMD, whose fused multiply-add makes the
 // products and the tanh fit 1.3–1.6 times faster in Chromium; www/pkg uses plain simd128 and
 // runs in every current browser. The choice changes rounding, never what the page does.
+//
+// The page fetches and compiles the module once and hands the compiled WebAssembly.Module to
+// its training worker, which instantiates it without a second download or compilation.
 
 /** The smallest module whose one function uses f32x4.relaxed_madd (opcode 0xfd 0x105). */
 const RELAXED_PROBE = new Uint8Array([
@@ -13,15 +16,17 @@ const RELAXED_PROBE = new Uint8Array([
   0xfd, 0x85, 0x02, 0x0b, // f32x4.relaxed_madd, end
 ]);
 
-/** Each build: its module's URL (resolved against this file, so any page can load it) and what
- * it means, for a tooltip. */
+/** Each build: its glue module's URL (resolved against this file, so any page can load it),
+ * its wasm file, and what it means, for a tooltip. */
 export const BUILDS = {
   'relaxed-simd': {
     url: new URL('./pkg-relaxed/nnplay.js', import.meta.url).href,
+    wasm: new URL('./pkg-relaxed/nnplay_bg.wasm', import.meta.url).href,
     name: 'WebAssembly with relaxed SIMD (fused multiply-adds)',
   },
   simd128: {
     url: new URL('./pkg/nnplay.js', import.meta.url).href,
+    wasm: new URL('./pkg/nnplay_bg.wasm', import.meta.url).href,
     name: 'WebAssembly with SIMD (this browser has no relaxed SIMD)',
   },
 };
@@ -35,24 +40,38 @@ export function pickBuild() {
   }
 }
 
+/** Starts importing the glue of the build this engine runs, ahead of `loadBuild` (a worker does). */
+export function preloadGlue(build = pickBuild()) {
+  import(BUILDS[build].url).catch(() => {}); // loadBuild reports any failure
+}
+
+/** Imports the glue of `build` and instantiates `module`, or fetches and compiles it first. */
+async function loadOne(build, module) {
+  const spec = BUILDS[build];
+  const [wasm, compiled] = await Promise.all([
+    import(spec.url),
+    module || WebAssembly.compileStreaming(fetch(spec.wasm)),
+  ]);
+  await wasm.default({ module_or_path: compiled });
+  return { wasm, module: compiled };
+}
+
 /**
- * Imports and instantiates `build` (the picked one by default), falling back to plain simd128 if
- * that fails. The page and its worker both call this, so the browser fetches one module, not two.
- * @returns {Promise<{build: string, wasm: object, fallback: string | null}>} the build loaded, its
- *   exports, and why the picked build was not used (null when it was)
+ * Loads `build` (the picked one by default), falling back to plain simd128 if that fails. With
+ * `module` (what the page's own call returned), instantiates it instead of fetching.
+ * @returns {Promise<{build: string, wasm: object, module: WebAssembly.Module, fallback: string | null}>}
+ *   the build loaded, its exports, its compiled module (to hand to a worker), and why the
+ *   picked build was not used (null when it was)
  */
-export async function loadBuild(build = pickBuild()) {
+export async function loadBuild(build = pickBuild(), module = null) {
   let fallback = null;
   if (BUILDS[build] && build !== 'simd128') {
     try {
-      const wasm = await import(BUILDS[build].url);
-      await wasm.default();
-      return { build, wasm, fallback };
+      return { build, ...(await loadOne(build, module)), fallback };
     } catch (err) {
       fallback = `the ${build} build did not load (${err && err.message ? err.message : err}); using plain SIMD`;
+      module = null; // the module that failed was the other build's
     }
   }
-  const wasm = await import(BUILDS.simd128.url);
-  await wasm.default();
-  return { build: 'simd128', wasm, fallback };
+  return { build: 'simd128', ...(await loadOne('simd128', module)), fallback };
 }

@@ -1,327 +1,400 @@
 // The training worker: owns the one `Playground` handle (all training, evaluation and pixel
-// rendering happen in Rust here), and sends the page small results and ready-made RGBA buffers.
-// The page never waits on training: it draws whatever frame arrived last and acknowledges it,
-// and only then does this worker compute the next one (one frame in flight, no backlog).
-import { loadBuild } from './wasm-build.js';
+// rendering happen in Rust here) and sends the page small results and ready-made RGBA buffers.
+//
+// Pacing: the worker runs on the display's frames (worker/clock.js). Each frame it trains what
+// the speed setting says (Rust's `batches_per_frame`: one epoch by default; for `fast`, as many
+// steps as fill most of the frame, sized from the time the last frames took), renders, and
+// posts the frame; the page draws the newest frame it has. The worker never waits for the page:
+// the page only says when a frame has arrived, and while two are still on their way the worker
+// keeps training and skips the pictures until the page catches up.
+import { loadBuild, preloadGlue } from './wasm-build.js';
+import { FrameClock } from './worker/clock.js';
+import { fetchDataFile } from './worker/data.js';
+import { FEATURE_RES, buildFrame } from './worker/frame.js';
 
-const BOUNDARY_RES = 100; // the plot is ≥ 100×100; CSS scales it up smoothly
-const NEURON_RES = 32;
-const FEATURE_RES = 32;
+// The glue module loads while the page is still compiling the wasm it will send with `init`.
+preloadGlue();
+
 const PREVIEW_POINTS = 160;
+/** Frames posted and not yet arrived at the page beyond which the pictures are skipped. */
+const MAX_UNRECEIVED = 2;
+/** At most this many display frames are made up for in one frame (after a missed one). */
+const MAX_CATCH_UP = 3;
+/**
+ * `fast` trains for up to this share of each display frame; the rest is rendering and slack, and
+ * on a machine of two cores the page's own threads need the other. When the page falls behind
+ * (two frames on their way) or frames are missed, the share shrinks at once, to FAST_SHARE_MIN at
+ * the least, and grows back slowly while frames keep coming on time.
+ */
+const FAST_SHARE = 0.5;
+const FAST_SHARE_MIN = 0.15;
+/** The largest `step` call (the session's limit, Rust's MAX_STEP_BATCHES). */
+const MAX_BATCHES = 100000;
 
-let wasm = null; // the loaded build's exports (Playground, options_json, …)
-let pg = null;
-let state = null;
-let playing = false;
-let speed = 10; // mini-batch steps per frame
-let inFlight = false; // a frame was posted and not yet acknowledged
-let dirty = false; // something changed while a frame was in flight: send one more
-let historySent = 0; // rows of pg.history already sent to the page
-let pendingStatic = true; // points and feature thumbnails must be (re)sent
-let pendingStructure = true; // network snapshot must be (re)sent
-let stepOnce = 0; // batches requested by the "one step" button
-let diverged = false; // the last step diverged: pressing play starts again from the start weights
-
+const parse = (json) => (json == null ? null : JSON.parse(json));
+const errorMessage = (err) => (err instanceof Error ? err.message : String(err));
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 
-function errorMessage(err) {
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
-
-function parse(json) {
-  return json == null ? null : JSON.parse(json);
-}
-
-/** Everything the page needs after the configuration or the data changed. */
-function describe() {
-  state = parse(pg.state_json());
-  return { query: pg.query(), state, config: parse(pg.config_json()) };
-}
-
-/** Builds one frame: trains `batches` steps (0 = only evaluate), then renders. */
-function frame(batches) {
-  let report = null;
-  let error = null;
-  try {
-    report = parse(pg.step(batches));
-  } catch (err) {
-    error = errorMessage(err);
-    playing = false;
+/** The worker's whole state: the session, what the page has been sent, and the pacing. */
+class TrainingSession {
+  constructor(wasm, pg) {
+    this.wasm = wasm;
+    this.pg = pg;
+    this.state = null; // the session's state_json(), refreshed by describe()
+    this.playing = false;
+    this.diverged = false; // the last step diverged: play starts again from the start weights
+    this.stepOnce = 0; // batches requested by the "one step" button
+    this.dirty = false; // something changed: send a frame even when paused
+    this.historySent = 0; // rows of pg.history the page has
+    this.pendingStatic = true; // points and feature thumbnails must be (re)sent
+    this.pendingStructure = true; // the network snapshot must be (re)sent
+    this.unreceived = 0; // frames posted that the page has not said it received
+    this.perFrame = 1; // batches per frame of the speed setting; 0 = fast
+    this.fastBatches = 1; // fast: the batches of the next frame
+    this.fastShare = FAST_SHARE; // fast: the share of a frame spent training
+    this.workMs = 0; // time the last frame took (train + render)
+    this.renderMs = 0; // running mean of the rendering part
+    this.fetching = null; // the data file being fetched, and the query waiting for it
+    this.lateFrames = 0; // display frames missed before this one
+    this.clock = new FrameClock((now, frames) => this.onFrame(frames));
+    this.replan();
   }
-  diverged = Boolean(report && report.diverged);
-  if (diverged) playing = false;
-  const msg = { type: 'frame', report, error, playing };
-  const transfer = [];
-  const hasPlane = state && state.has_plane;
-  const images = state && state.image_side;
-  if (pendingStructure) {
-    msg.snapshot = parse(pg.network_json());
-    msg.describe = describe();
-    pendingStructure = false;
+
+  /** Everything the page needs after the configuration or the data changed. */
+  describe() {
+    this.state = parse(this.pg.state_json());
+    return { query: this.pg.query(), state: this.state };
   }
-  if (pendingStatic) {
-    msg.points = { train: pg.train_points(), test: pg.test_points(), user: pg.user_points() };
-    transfer.push(msg.points.train.buffer, msg.points.test.buffer, msg.points.user.buffer);
-    if (hasPlane) {
-      try {
-        msg.features = { res: FEATURE_RES, rgba: pg.render_features(FEATURE_RES) };
-        transfer.push(msg.features.rgba.buffer);
-      } catch (err) {
-        msg.features = null;
-      }
+
+  /** Reads the speed setting's batches per frame for the current data (a Rust rule). */
+  replan() {
+    this.perFrame = this.pg.batches_per_frame();
+    if (this.perFrame === 0) this.fastBatches = Math.max(1, this.pg.batches_per_epoch());
+  }
+
+  /** Runs on every display frame while there is something to train or to show. */
+  onFrame(frames) {
+    this.lateFrames = frames - 1;
+    if (this.stepOnce > 0) {
+      const n = this.stepOnce;
+      this.stepOnce = 0;
+      this.frame(n, true);
+    } else if (this.playing) {
+      this.frame(this.plan(frames), false);
+    } else if (this.dirty) {
+      this.frame(0, true);
+    } else {
+      this.clock.stop();
     }
-    if (images) {
-      try {
-        msg.gallery = { side: state.image_side, rgba: pg.render_gallery() };
-        transfer.push(msg.gallery.rgba.buffer);
-      } catch (err) {
-        msg.gallery = null;
-      }
-    }
-    pendingStatic = false;
   }
-  msg.params = pg.params();
-  transfer.push(msg.params.buffer);
-  if (hasPlane) {
+
+  /** Batches for this frame: the speed setting's, or for `fast` what fits in the frame. */
+  plan(frames) {
+    if (this.perFrame > 0) {
+      // Make up for display frames this worker missed, unless its own work made it miss them.
+      const catchUp = this.workMs < this.clock.period / 2 ? Math.min(frames, MAX_CATCH_UP) : 1;
+      return Math.min(MAX_BATCHES, this.perFrame * catchUp);
+    }
+    return this.fastBatches;
+  }
+
+  /** Sizes the next `fast` frame so its training takes `fastShare` of a display frame. */
+  adaptFast(batches, trainMs, pageBehind) {
+    if (pageBehind || this.lateFrames > 0) this.fastShare = Math.max(FAST_SHARE_MIN, this.fastShare * 0.7);
+    else this.fastShare = Math.min(FAST_SHARE, this.fastShare + 0.005);
+    const budget = Math.max(1, this.fastShare * this.clock.period - this.renderMs);
+    const next = Math.round((batches * budget) / Math.max(trainMs, 0.05));
+    // At most halve or double per frame: one slow frame (another tenant) must not swing it.
+    const bounded = Math.min(2 * batches, Math.max(Math.ceil(batches / 2), next));
+    this.fastBatches = Math.max(1, Math.min(MAX_BATCHES, bounded));
+  }
+
+  /** Trains `batches` steps (0 = only evaluate), then renders and posts unless the page is behind. */
+  frame(batches, mustShow) {
+    const t0 = performance.now();
+    let report = null;
+    let error = null;
     try {
-      msg.boundary = { res: BOUNDARY_RES, rgba: pg.render_boundary(BOUNDARY_RES) };
-      transfer.push(msg.boundary.rgba.buffer);
-      msg.neurons = { res: NEURON_RES, rgba: pg.render_neurons(NEURON_RES) };
-      transfer.push(msg.neurons.rgba.buffer);
+      report = parse(this.pg.step(batches));
     } catch (err) {
-      msg.error = msg.error || errorMessage(err);
+      error = errorMessage(err);
+      this.playing = false;
     }
+    const t1 = performance.now();
+    this.diverged = Boolean(report && report.diverged);
+    if (this.diverged) this.playing = false;
+    if (this.unreceived >= MAX_UNRECEIVED && !mustShow && !error && !this.diverged) {
+      // The page is behind: keep training, draw when it has caught up.
+      this.workMs = t1 - t0;
+      if (this.playing && this.perFrame === 0) this.adaptFast(batches, t1 - t0, true);
+      return;
+    }
+    this.dirty = false;
+    const { msg, transfer, historyTo } = buildFrame(this.pg, {
+      state: this.state,
+      report,
+      error,
+      playing: this.playing,
+      structure: this.pendingStructure,
+      statics: this.pendingStatic,
+      historyFrom: this.historySent,
+      describe: () => this.describe(),
+    });
+    this.pendingStructure = false;
+    this.pendingStatic = false;
+    this.historySent = historyTo;
+    this.unreceived += 1;
+    post(msg, transfer);
+    const t2 = performance.now();
+    this.renderMs = this.renderMs ? 0.9 * this.renderMs + 0.1 * (t2 - t1) : t2 - t1;
+    this.workMs = t2 - t0;
+    if (this.playing && this.perFrame === 0 && batches > 0) this.adaptFast(batches, t1 - t0, false);
   }
-  if (state && state.task !== 'regression') msg.confusion = parse(pg.confusion_json());
-  if (images) {
-    msg.guesses = pg.gallery_guesses();
-    transfer.push(msg.guesses.buffer);
+
+  /** Sends a frame soon (on the next display frame), also when paused. */
+  refresh() {
+    this.dirty = true;
+    this.clock.start();
   }
-  const len = pg.history_len();
-  if (len < historySent) historySent = 0;
-  msg.historyFrom = historySent;
-  msg.history = pg.history(historySent);
-  transfer.push(msg.history.buffer);
-  historySent = len;
-  inFlight = true;
-  post(msg, transfer);
-}
 
-/** Sends a frame now if none is in flight, otherwise right after the page acknowledges one. */
-function refresh() {
-  if (!pg) return;
-  if (inFlight) {
-    dirty = true;
-    return;
+  /** Applies a change of settings and tells the page what it changed. */
+  applied(change) {
+    if (!change || change.network_rebuilt || change.data_regenerated) this.historySent = 0;
+    this.pendingStructure = true;
+    this.pendingStatic = this.pendingStatic || !change || change.data_regenerated || change.network_rebuilt;
+    this.replan();
+    post({ type: 'config', change, ...this.describe() });
+    this.refresh();
   }
-  frame(0);
-}
 
-function nextFrame() {
-  if (!pg || inFlight) return;
-  if (stepOnce > 0) {
-    const n = stepOnce;
-    stepOnce = 0;
-    frame(n);
-  } else if (playing) {
-    frame(speed);
-  } else if (dirty) {
-    dirty = false;
-    frame(0);
+  dataChanged() {
+    this.pendingStatic = true;
+    this.pendingStructure = true;
+    this.replan();
+    post({ type: 'config', change: null, ...this.describe() });
+    this.refresh();
   }
-}
 
-/** One epoch's worth of mini-batches: what the "one step" button trains. */
-function batchesPerEpoch() {
-  const cfg = parse(pg.config_json());
-  const batch = Math.max(1, cfg.training.batch_size | 0);
-  const n = Math.max(1, (state && state.n_train) || 1);
-  return Math.max(1, Math.ceil(n / batch));
-}
-
-/** The training points of every 2-D generated set, for the dataset thumbnails. */
-function datasetPreviews() {
-  const options = parse(wasm.options_json());
-  const previews = {};
-  for (const d of options.datasets) {
-    if (!d.plane || !d.generated) continue;
-    // One thumbnail per family of K-class sets: the 3-class one.
-    if (/^(spirals|blobs)\d+$/.test(d.token) && !d.token.endsWith('3')) continue;
+  /** The training points of every 2-D generated set, for the data set thumbnails. */
+  previews() {
+    const options = parse(this.wasm.options_json());
+    const previews = {};
+    for (const d of options.datasets) {
+      if (!d.plane || !d.generated) continue;
+      // One thumbnail per family of K-class sets: the 3-class one.
+      if (/^(spirals|blobs)\d+$/.test(d.token) && !d.token.endsWith('3')) continue;
+      try {
+        const p = this.wasm.Playground.from_query(`dataset=${d.token}&points=${PREVIEW_POINTS}&train=90&noise=0&layers=`);
+        const s = parse(p.state_json());
+        previews[d.token] = { task: s.task, classes: s.classes, points: p.train_points() };
+        p.free();
+      } catch {
+        // A thumbnail is decoration: a set that cannot be previewed is shown by name only.
+      }
+    }
+    let features = null;
     try {
-      const p = wasm.Playground.from_query(`dataset=${d.token}&points=${PREVIEW_POINTS}&train=90&noise=0&layers=`);
-      const s = parse(p.state_json());
-      previews[d.token] = { task: s.task, classes: s.classes, points: p.train_points() };
+      const tokens = options.features.map((f) => f.token);
+      const p = this.wasm.Playground.from_query(`features=${tokens.join(',')}&layers=`);
+      features = { res: FEATURE_RES, rgba: p.render_features(FEATURE_RES), tokens };
       p.free();
-    } catch (err) {
-      // A thumbnail is decoration: a set that cannot be previewed is shown by name only.
+    } catch {
+      features = null;
     }
-  }
-  return { previews, features: featureCatalog(options) };
-}
-
-/** Every playground feature's picture, so switched-off features still show what they are. */
-function featureCatalog(options) {
-  const tokens = options.features.map((f) => f.token);
-  try {
-    const p = wasm.Playground.from_query(`features=${tokens.join(',')}&layers=`);
-    const rgba = p.render_features(FEATURE_RES);
-    p.free();
-    return { res: FEATURE_RES, rgba, tokens };
-  } catch (err) {
-    return null;
-  }
-}
-
-/** Applies a change of settings and tells the page what it changed. */
-function applied(change) {
-  historySent = change && (change.network_rebuilt || change.data_regenerated) ? 0 : historySent;
-  pendingStructure = true;
-  pendingStatic = pendingStatic || !change || change.data_regenerated || change.network_rebuilt;
-  post({ type: 'config', change, ...describe() });
-  refresh();
-}
-
-function dataChanged() {
-  pendingStatic = true;
-  pendingStructure = true;
-  post({ type: 'config', change: null, ...describe() });
-  refresh();
-}
-
-/** Loads the build the page loaded (the plain SIMD one if that fails here). Returns its name. */
-async function load(build) {
-  const loaded = await loadBuild(build);
-  if (loaded.fallback) console.warn(loaded.fallback);
-  wasm = loaded.wasm;
-  return loaded.build;
-}
-
-const handlers = {
-  async init({ query, build }) {
-    build = await load(build);
-    pg = wasm.Playground.from_query(query);
-    const notices = parse(pg.notices_json());
-    post({ type: 'ready', notices, build, ...describe() });
-    frame(0);
-    const { previews, features } = datasetPreviews();
     const transfer = Object.values(previews).map((p) => p.points.buffer);
     if (features) transfer.push(features.rgba.buffer);
     post({ type: 'previews', previews, features }, transfer);
-  },
-  ack() {
-    inFlight = false;
-    nextFrame();
-  },
-  play() {
-    playing = true;
-    if (diverged) {
-      pg.reset();
-      historySent = 0;
-      diverged = false;
+  }
+
+  /**
+   * Applies `query` once the shipped data file it needs (if any) is in: the first time such
+   * a data set is chosen, its file is fetched while training goes on with the current data.
+   */
+  setQuery(query) {
+    const need = parse(this.wasm.missing_data(query));
+    if (!need) {
+      this.fetching = null;
+      this.applied(parse(this.pg.set_query(query)));
+      return;
     }
-    refresh();
-    post({ type: 'playing', playing });
+    const same = this.fetching && this.fetching.file === need.file;
+    this.fetching = { file: need.file, query };
+    if (same) return; // the file is on its way; the newest query waits for it
+    provideData(this.wasm, need).then(
+      () => enqueue(() => {
+        const waiting = this.fetching;
+        this.fetching = null;
+        if (waiting) this.setQuery(waiting.query);
+      }),
+      () => enqueue(() => {
+        // The message is on the page; the controls go back to the data still in use.
+        this.fetching = null;
+        post({ type: 'config', change: null, ...this.describe() });
+      }),
+    );
+  }
+}
+
+/**
+ * Fetches and hands in the data file `need` ({dataset, file}), posting progress to the page.
+ * Rejects (after posting why) when the file cannot be fetched or is not what it should be.
+ */
+async function provideData(wasm, { dataset, file }) {
+  let last = 0;
+  const progress = (loaded, total) => post({ type: 'data', phase: 'loading', dataset, file, loaded, total });
+  progress(0, 0);
+  try {
+    const bytes = await fetchDataFile(file, (loaded, total) => {
+      const now = performance.now();
+      if (now - last < 50 && loaded !== total) return;
+      last = now;
+      progress(loaded, total);
+    });
+    wasm.provide_dataset(dataset, bytes);
+    post({ type: 'data', phase: 'loaded', dataset, file });
+  } catch (err) {
+    post({ type: 'data', phase: 'failed', dataset, file, message: errorMessage(err) });
+    throw err;
+  }
+}
+
+/** The query without its `dataset` key: the default data set, when the chosen one cannot load. */
+function withoutDataset(query) {
+  return query.split('&').filter((p) => p.split('=')[0] !== 'dataset').join('&');
+}
+
+let session = null;
+
+const handlers = {
+  async init({ query, build, module }) {
+    const loaded = await loadBuild(build, module);
+    if (loaded.fallback) console.warn(loaded.fallback);
+    const { wasm } = loaded;
+    const need = parse(wasm.missing_data(query));
+    let start = query;
+    if (need) {
+      try {
+        await provideData(wasm, need);
+      } catch {
+        start = withoutDataset(query);
+      }
+    }
+    session = new TrainingSession(wasm, wasm.Playground.from_query(start));
+    post({ type: 'ready', notices: parse(session.pg.notices_json()), build: loaded.build, ...session.describe() });
+    // The first picture goes out at once, before the thumbnails of the data set picker.
+    session.frame(0, true);
+    session.previews();
   },
-  pause() {
-    playing = false;
-    post({ type: 'playing', playing });
+  play(s) {
+    s.playing = true;
+    if (s.diverged) {
+      s.pg.reset();
+      s.historySent = 0;
+      s.diverged = false;
+    }
+    s.refresh();
+    post({ type: 'playing', playing: true });
   },
-  toggle() {
-    return playing ? handlers.pause() : handlers.play();
+  pause(s) {
+    s.playing = false;
+    post({ type: 'playing', playing: false });
   },
-  step() {
-    playing = false;
-    stepOnce += batchesPerEpoch();
-    post({ type: 'playing', playing });
-    if (!inFlight) nextFrame();
+  step(s) {
+    s.playing = false;
+    s.stepOnce += s.pg.batches_per_epoch();
+    post({ type: 'playing', playing: false });
+    s.clock.start();
   },
-  reset() {
-    pg.reset();
-    historySent = 0;
-    pendingStructure = true;
-    refresh();
+  reset(s) {
+    s.pg.reset();
+    s.historySent = 0;
+    s.pendingStructure = true;
+    s.refresh();
   },
-  speed({ value }) {
-    speed = Math.max(1, Math.min(100000, value | 0));
+  set_query(s, { query }) {
+    s.setQuery(query);
   },
-  set_query({ query }) {
-    applied(parse(pg.set_query(query)));
+  set_weight(s, { layer, row, col, value }) {
+    s.pg.set_weight(layer, row, col, value);
+    s.refresh();
   },
-  set_weight({ layer, row, col, value }) {
-    pg.set_weight(layer, row, col, value);
-    refresh();
+  set_bias(s, { layer, unit, value }) {
+    s.pg.set_bias(layer, unit, value);
+    s.refresh();
   },
-  set_bias({ layer, unit, value }) {
-    pg.set_bias(layer, unit, value);
-    refresh();
+  start_points(s, { classes, fromCurrent }) {
+    s.pg.start_points(classes, fromCurrent);
+    s.dataChanged();
   },
-  start_points({ classes, fromCurrent }) {
-    pg.start_points(classes, fromCurrent);
-    dataChanged();
+  add_point(s, { x1, x2, label }) {
+    s.pg.add_point(x1, x2, label);
+    s.dataChanged();
   },
-  add_point({ x1, x2, label }) {
-    pg.add_point(x1, x2, label);
-    dataChanged();
+  move_point(s, { id, x1, x2 }) {
+    s.pg.move_point(id, x1, x2);
+    s.dataChanged();
   },
-  move_point({ id, x1, x2 }) {
-    pg.move_point(id, x1, x2);
-    dataChanged();
+  set_point_label(s, { id, label }) {
+    s.pg.set_point_label(id, label);
+    s.dataChanged();
   },
-  set_point_label({ id, label }) {
-    pg.set_point_label(id, label);
-    dataChanged();
-  },
-  remove_near({ x1, x2, maxDistance }) {
-    const id = pg.nearest_point(x1, x2, maxDistance);
+  remove_near(s, { x1, x2, maxDistance }) {
+    const id = s.pg.nearest_point(x1, x2, maxDistance);
     if (id >= 0) {
-      pg.remove_point(id);
-      dataChanged();
+      s.pg.remove_point(id);
+      s.dataChanged();
     }
   },
-  clear_points() {
-    pg.clear_points();
-    dataChanged();
+  clear_points(s) {
+    s.pg.clear_points();
+    s.dataChanged();
   },
-  load_csv({ text, options }) {
-    const summary = parse(pg.load_csv(text, JSON.stringify(options || {})));
+  load_csv(s, { text, options }) {
+    const summary = parse(s.pg.load_csv(text, options || {}));
     post({ type: 'csv', summary });
-    dataChanged();
+    s.dataChanged();
   },
-  use_generated() {
-    pg.use_generated();
-    dataChanged();
+  use_generated(s) {
+    s.pg.use_generated();
+    s.dataChanged();
   },
-  predict({ x1, x2, id }) {
-    if (!state || !state.has_plane) return;
-    post({ type: 'predict', id, x1, x2, output: Array.from(pg.predict(x1, x2)) });
+  predict(s, { x1, x2, id }) {
+    if (!s.state || !s.state.has_plane) return;
+    post({ type: 'predict', id, x1, x2, output: Array.from(s.pg.predict(x1, x2)) });
   },
-  export() {
-    const model = {
-      format: 'nnplay-playground-model',
-      version: 1,
-      query: pg.query(),
-      config: parse(pg.config_json()),
-      state: parse(pg.state_json()),
-      network: parse(pg.network_json()),
-    };
-    post({ type: 'export', json: JSON.stringify(model, null, 2) });
+  export(s) {
+    // The library's model file, written in Rust: `nnplay predict` and the library read it.
+    post({ type: 'export', json: s.pg.model_json() });
   },
 };
 
 // Messages are handled one at a time, in order, so `init` finishes before anything else runs.
+// Only the page's "frame arrived" note skips the line: it must never wait behind other work.
 let queue = Promise.resolve();
-self.onmessage = (event) => {
-  const msg = event.data;
-  queue = queue.then(async () => {
-    const handler = handlers[msg.type];
-    if (!handler) return;
-    if (!pg && msg.type !== 'init') return;
-    try {
+function enqueue(task) {
+  queue = queue.then(task).catch((err) => {
+    post({ type: 'error', context: 'worker', message: errorMessage(err) });
+  });
+}
+
+self.onmessage = ({ data: msg }) => {
+  if (msg.type === 'received') {
+    if (session) session.unreceived = Math.max(0, session.unreceived - 1);
+    return;
+  }
+  const handler = handlers[msg.type];
+  if (!handler) return;
+  enqueue(async () => {
+    if (msg.type === 'init') {
       await handler(msg);
+      return;
+    }
+    if (!session) return;
+    try {
+      await handler(session, msg);
     } catch (err) {
       post({ type: 'error', context: msg.type, message: errorMessage(err) });
-      if (pg) refresh();
+      session.refresh();
     }
   });
 };

@@ -1,25 +1,25 @@
-// The loss curves (drawn by Rust's `draw_loss_chart` through plotters into a canvas on this
-// thread), the hover read-out under them, and the confusion matrix as a shaded table.
+// The loss curves (drawn by losschart.js from the history rows Rust recorded), the hover
+// read-out under them, and the confusion matrix as a shaded table.
 import { el } from './tooltip.js';
 import { fmtLoss, fmtMetric, fmtCount } from './format.js';
 import { Pacer } from './pace.js';
+import { PLOT, drawLossChart } from './losschart.js';
 
 const STRIDE = 6; // [steps, epoch, train_loss, test_loss, train_metric, test_metric]
-// The chart is redrawn at most this often while training: plotters measures every label by
-// laying out a span in the page, which is too slow to repeat at 60 frames per second.
-const REDRAW_MS = 250;
+// The chart follows the training every frame the worker sends (a redraw costs well under a
+// millisecond; the pacer's frame budget moves it to the next frame when a frame is full).
+const REDRAW_MS = 25;
 const CONFUSION_MS = 300; // the confusion table is rebuilt at most this often
 
 export class LossChart {
-  constructor({ draw }) {
-    this.draw = draw;
+  constructor() {
     this.canvas = document.getElementById('loss-chart');
     this.readout = document.getElementById('chart-readout');
     this.history = new Float32Array(1024 * STRIDE);
     this.rows = 0;
     this.logScale = false;
     this.hoverEpoch = undefined;
-    this.pacer = new Pacer(REDRAW_MS, () => this.paint());
+    this.pacer = new Pacer(REDRAW_MS, () => this.paint(), 'chart');
     this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
     this.canvas.addEventListener('mouseleave', () => {
       this.hoverEpoch = undefined;
@@ -32,9 +32,10 @@ export class LossChart {
   resize() {
     const r = this.canvas.getBoundingClientRect();
     if (r.width === 0) return;
-    // One canvas pixel per CSS pixel: plotters sizes its text in canvas pixels.
-    this.canvas.width = Math.round(r.width);
-    this.canvas.height = Math.round(r.height);
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.width = Math.round(r.width * dpr);
+    this.canvas.height = Math.round(r.height * dpr);
+    this.size = { w: r.width, h: r.height, dpr };
     this.redraw(true);
   }
 
@@ -69,13 +70,13 @@ export class LossChart {
     else this.pacer.request();
   }
 
-  /** Draws the history with plotters (through the wasm module on this thread). */
+  /** Draws the history rows received so far. */
   paint() {
-    try {
-      this.draw(this.canvas, this.history.subarray(0, this.rows * STRIDE), this.logScale, this.hoverEpoch);
-    } catch (err) {
-      console.warn('loss chart:', err && err.message ? err.message : err);
-    }
+    if (!this.size) return;
+    const { w, h, dpr } = this.size;
+    const ctx = this.canvas.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawLossChart(ctx, w, h, this.history.subarray(0, this.rows * STRIDE), this.logScale, this.hoverEpoch);
   }
 
   lastEpoch() {
@@ -86,10 +87,7 @@ export class LossChart {
   onHover(e) {
     if (!this.rows) return;
     const r = this.canvas.getBoundingClientRect();
-    // draw_loss_chart's plot area: 6 px margin + 46 px of y labels on the left, 6 px right.
-    const left = 52;
-    const right = 6;
-    const t = Math.max(0, Math.min(1, (e.clientX - r.left - left) / Math.max(1, r.width - left - right)));
+    const t = Math.max(0, Math.min(1, (e.clientX - r.left - PLOT.left) / Math.max(1, r.width - PLOT.left - PLOT.right)));
     const epoch = t * this.lastEpoch();
     // Nearest row by epoch (rows are in epoch order).
     let lo = 0;
@@ -116,7 +114,7 @@ export class ConfusionView {
     this.select.addEventListener('change', () => this.render());
     this.data = null;
     this.key = '';
-    this.pacer = new Pacer(CONFUSION_MS, () => this.render());
+    this.pacer = new Pacer(CONFUSION_MS, () => this.render(), 'confusion');
   }
 
   /** New counts (every frame while training): the table follows at most every CONFUSION_MS. */

@@ -52,6 +52,8 @@ export class Controls {
     $('reg').closest('label').title = 'Regularization: a penalty on large weights that fights overfitting. ' + o.regularizations.map((r) => `${r.token}: ${r.description}`).join(' ');
     fill($('sched-pick'), o.schedules.map((s) => [s.token, tokenName(s.token), s.description]));
     fill($('init-pick'), o.initializers.map((i) => [i.token, tokenName(i.token), i.description]));
+    fill($('speed'), o.speeds.map((s) => [s.token, s.label, s.description]));
+    $('speed').closest('label').title = 'Speed: how much the network trains between two pictures (a picture per display frame). ' + o.speeds.map((s) => `${s.label}: ${s.description}`).join(' ');
     const L = o.limits;
     setRange($('train'), L.train[0], L.train[1]);
     setRange($('noise'), L.noise[0], L.noise[1]);
@@ -80,7 +82,7 @@ export class Controls {
       $('lr-value').textContent = fmtRate(niceRate(10 ** Number(lr.value)));
     });
     lr.addEventListener('change', () => send({ lr: String(niceRate(10 ** Number(lr.value))) }));
-    for (const id of ['opt', 'reg', 'rate']) $(id).addEventListener('change', () => send({ [id]: $(id).value }));
+    for (const id of ['opt', 'reg', 'rate', 'speed']) $(id).addEventListener('change', () => send({ [id]: $(id).value }));
     $('act-all').addEventListener('change', () => send({ act: $('act-all').value }));
     for (const id of ['dseed', 'wseed', 'clip', 'sched', 'init']) {
       $(id).addEventListener('change', () => send({ [id]: $(id).value.trim() }));
@@ -123,6 +125,7 @@ export class Controls {
     setSelect($('opt'), v('opt'));
     setSelect($('reg'), v('reg'));
     setSelect($('rate'), v('rate'));
+    setSelect($('speed'), v('speed'));
     $('rate').disabled = v('reg') === 'none';
     const acts = splitList(v('act'));
     const uniform = acts.length > 0 && acts.every((a) => a === acts[0]) ? acts[0] : null;

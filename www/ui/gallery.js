@@ -22,7 +22,7 @@ export class GalleryView {
     this.count = 0;
     this.guesses = null; // Float32Array, stride 3: true class, predicted class, confidence
     this.names = [];
-    this.pacer = new Pacer(PAINT_MS, () => this.paint());
+    this.pacer = new Pacer(PAINT_MS, () => this.paint(), 'gallery');
     new ResizeObserver(() => this.pacer.now()).observe(this.root);
   }
 

@@ -12,16 +12,17 @@
 import { editNumber, el, hideTip, showTip } from './tooltip.js';
 import { fmtWeight } from './format.js';
 import { DENSE_LINKS, curve, linkValue, packLinks, paint } from './links.js';
-import { Pacer } from './pace.js';
+import { Pacer, paints } from './pace.js';
 
 const HEAD_H = 60; // room for the per-layer +/− buttons and activation menus
 const LEFT = 64; // room for the feature names
 const MAX_INPUT_NODES = 16; // wider inputs (digit pixels) are drawn as one block
-// Shortest time between two repaints while training. Links change slowly and cost most; large
-// graphs wait longer. The thumbnails follow the training more closely.
-const LINKS_MS = 100;
+// Shortest time between two repaints while training. The links are painted in their own worker
+// up to 40 times a second (large graphs, which cost most, less often); the thumbnails, one
+// putImageData, follow every frame.
+const LINKS_MS = 25;
 const DENSE_MS = 150;
-const NODES_MS = 50;
+const NODES_MS = 25;
 const OFF_ALPHA = 0.28; // switched-off features are drawn faded
 
 /**
@@ -48,6 +49,7 @@ class LinkLayer {
         this.worker.onmessage = ({ data }) => {
           this.busy = false;
           this.drawn = data.count;
+          paints.links = (paints.links || 0) + 1;
           this.flush();
         };
       } catch (err) {
@@ -99,6 +101,7 @@ class LinkLayer {
       this.worker.postMessage({ type: 'params', params: params.slice() });
     } else {
       this.drawn = paint(this.canvas.getContext('2d'), this.layout, params);
+      paints.links = (paints.links || 0) + 1;
     }
   }
 }
@@ -129,7 +132,7 @@ export class NetworkView {
     this.hoverLink = null;
     this.hoverNeuron = -1;
     this.linkGeom = [];
-    this.nodes = new Pacer(NODES_MS, () => this.draw());
+    this.nodes = new Pacer(NODES_MS, () => this.draw(), 'neurons');
     this.colors = { pos: '#0072b2', neg: '#e69f00' };
     // The link canvas lies under everything else in the graph and takes its pointer events.
     this.links.addEventListener('mousemove', (e) => this.onPointerMove(e));

@@ -7,7 +7,7 @@ import { Pacer } from './pace.js';
 const DOMAIN = 6; // the plane is [-6, 6]² (WASM_API.md)
 const AXIS_LEFT = 26;
 const AXIS_BOTTOM = 22;
-const BOUNDARY_MS = 33; // the plot is repainted at most this often (about 30 times a second)
+const BOUNDARY_MS = 16; // the plot follows every frame the worker sends (one putImageData)
 
 export class PlaneView {
   /**
@@ -30,7 +30,7 @@ export class PlaneView {
     this.predictId = 0;
     this.predictPending = false;
     this.latest = null; // newest boundary image not painted yet
-    this.pacer = new Pacer(BOUNDARY_MS, () => this.paintBoundary());
+    this.pacer = new Pacer(BOUNDARY_MS, () => this.paintBoundary(), 'boundary');
     this.overlay.addEventListener('pointerdown', (e) => this.onDown(e));
     this.overlay.addEventListener('pointermove', (e) => this.onMove(e));
     this.overlay.addEventListener('pointerup', (e) => this.onUp(e));

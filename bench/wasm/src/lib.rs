@@ -166,6 +166,12 @@ pub fn circle_y() -> Result<Vec<f32>, JsError> {
     Ok(ds.target_matrix().iter().map(|v| 2.0 * v - 1.0).collect())
 }
 
+/// Hands in the MNIST subset's file, decompressed (a wasm32 build embeds no data file).
+#[wasm_bindgen]
+pub fn provide_mnist(bytes: Vec<u8>) -> Result<(), JsError> {
+    builtin::provide(DatasetKind::Mnist, bytes).map_err(js_err)
+}
+
 /// Rows of the shipped MNIST subset in the benchmark's training part (index % 5 ≠ 0, the rule
 /// of benches/common/mod.rs and scripts/bench_sklearn.py).
 fn mnist_train() -> Result<(Array2<f32>, Array2<f32>), JsError> {

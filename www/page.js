@@ -1,0 +1,421 @@
+// The page's one owner of state: the canonical query and session state Rust sent last, the
+// network snapshot, whether it plays, and the newest frame from the training worker. It starts
+// the worker, turns its messages into view updates, draws the newest frame in each animation
+// frame, and forwards every click to the worker. What a setting means is decided in Rust; the
+// views (www/ui/*) only draw.
+import { shareLink, showQuery } from './url.js';
+import { getValue, splitList, withValues } from './ui/query.js';
+import { Controls } from './ui/controls.js';
+import { DatasetPicker } from './ui/datasets.js';
+import { NetworkView } from './ui/network.js';
+import { PlaneView } from './ui/plane.js';
+import { ConfusionView, LossChart, showScores } from './ui/charts.js';
+import { GalleryView } from './ui/gallery.js';
+import { SourcePanels } from './ui/sources.js';
+import { el } from './ui/tooltip.js';
+import { fmtCount, fmtEpoch } from './ui/format.js';
+import { Pacer, paints } from './ui/pace.js';
+import { BUILDS } from './wasm-build.js';
+
+const $ = (id) => document.getElementById(id);
+/** The read-outs follow every frame; a text that did not change costs nothing (see setText). */
+const READOUT_MS = 25;
+
+export class Page {
+  /**
+   * @param {{ wasm: object, build: string, module: WebAssembly.Module }} loaded  the page's wasm build
+   * @param {Worker} worker  the training worker (www/worker.js), not yet initialised
+   */
+  constructor({ wasm, build, module }, worker) {
+    this.build = build;
+    this.module = module;
+    this.options = JSON.parse(wasm.options_json());
+    this.query = '';
+    this.state = null;
+    this.snapshot = null;
+    this.playing = false;
+    this.latest = null; // newest frame not drawn yet
+    this.rafPending = false;
+    this.drawnOnce = false;
+    this.report = null; // newest step report, shown by the read-out pacer
+    this.rate = []; // [time, steps] samples for the steps/s read-out
+    this.stepsPerSecond = 0;
+    this.counts = { received: 0, drawn: 0 }; // worker frames that arrived, and were drawn
+    this.worker = worker;
+    this.worker.onmessage = (event) => this.onMessage(event.data);
+    this.worker.onerror = (e) => this.showMessage(`The training worker failed: ${e.message || 'unknown error'}`);
+    this.readouts = new Pacer(READOUT_MS, () => this.showReport(), 'readouts');
+
+    const { options } = this;
+    this.controls = new Controls({ options, onChange: (values) => this.change(values) });
+    this.picker = new DatasetPicker({ options, onPick: (pick) => this.sources.pick(pick) });
+    this.network = new NetworkView({ options, onAction: (a) => this.onNetworkAction(a) });
+    this.network.setColors(options.regression_colors.negative, options.regression_colors.positive);
+    this.plane = new PlaneView({ options, send: (msg) => this.send(msg) });
+    this.chart = new LossChart();
+    this.confusion = new ConfusionView({ options });
+    this.gallery = new GalleryView();
+    this.sources = new SourcePanels(this);
+    this.wire();
+    this.drawLegend();
+  }
+
+  /** Starts the worker on `query` (the link the page was opened with). */
+  start(query) {
+    this.send({ type: 'init', query, build: this.build, module: this.module });
+  }
+
+  send(msg) {
+    this.worker.postMessage(msg);
+  }
+
+  /** Sends new query values to Rust, which validates them and answers with the canonical query. */
+  change(values) {
+    this.send({ type: 'set_query', query: withValues(this.query, values) });
+  }
+
+  /** Numbers for the browser tests and benchmarks: frames received and drawn, the newest epoch, paints per picture. */
+  stats() {
+    return { ...this.counts, epoch: this.report ? this.report.epoch : 0, steps: this.report ? this.report.steps : 0, paints: { ...paints } };
+  }
+
+  // ---------- messages ----------
+  showMessage(text, kind = 'error') {
+    const box = $('message');
+    box.className = `message ${kind}`;
+    box.replaceChildren(el('button', { type: 'button', class: 'close', title: 'Dismiss', onclick: () => { box.hidden = true; } }, '×'), text);
+    box.hidden = false;
+  }
+
+  clearMessage() {
+    $('message').hidden = true;
+  }
+
+  /** The fields of a link that could not be used, and what the page used instead. */
+  showNotices(notices) {
+    const box = $('notices');
+    if (!notices || !notices.length) return;
+    const items = notices.map((n) =>
+      el('li', { 'data-key': n.key }, el('b', {}, n.field), ` (${n.key}=${n.value}): ${n.reason} — using `, el('code', {}, n.fallback || 'the default'), '.'));
+    box.replaceChildren(
+      el('button', { type: 'button', class: 'close', title: 'Dismiss', onclick: () => { box.hidden = true; } }, '×'),
+      el('span', {}, notices.length === 1 ? 'One setting could not be used and fell back to its default:' : `${notices.length} settings could not be used and fell back to their defaults:`),
+      el('ul', {}, items),
+    );
+    box.hidden = false;
+  }
+
+  onMessage(msg) {
+    switch (msg.type) {
+      case 'ready':
+        performance.mark('nnplay-worker-ready');
+        document.body.dataset.wasm = msg.build;
+        $('steps-per-sec').title = `Training runs in ${BUILDS[msg.build].name}`;
+        this.showNotices(msg.notices);
+        this.applyDescription(msg);
+        break;
+      case 'config':
+        this.applyDescription(msg);
+        if (msg.change && msg.change.notices && msg.change.notices.length) this.showNotices(msg.change.notices);
+        // A new setup makes an old error stale (a failed step, a divergence).
+        if ($('message').classList.contains('error') && !this.sources.dataFailed) this.clearMessage();
+        this.sources.dataFailed = false;
+        break;
+      case 'frame':
+        // Said at once, not when drawn: the worker only holds back pictures while two are on their way.
+        this.send({ type: 'received' });
+        this.counts.received += 1;
+        this.onFrame(msg);
+        break;
+      case 'data':
+        this.sources.dataProgress(msg);
+        break;
+      case 'previews':
+        this.picker.setPreviews(msg.previews);
+        if (msg.features) this.network.setFeatureCatalog(catalog(msg.features));
+        break;
+      case 'playing':
+        this.setPlaying(msg.playing);
+        break;
+      case 'predict':
+        this.plane.showPrediction(msg);
+        break;
+      case 'csv':
+        this.sources.csvLoaded(msg.summary);
+        break;
+      case 'export':
+        download('nnplay-model.json', msg.json);
+        break;
+      case 'error':
+        if (msg.context === 'load_csv') $('csv-summary').textContent = msg.message;
+        this.showMessage(msg.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** The query, state and configuration after a change: update every control. */
+  applyDescription({ query, state }) {
+    this.query = query;
+    this.state = state;
+    showQuery(query);
+    this.controls.sync(query, state);
+    this.picker.select(getValue(query, 'dataset') || '', state.source);
+    this.plane.setState(state);
+    this.plane.setShowTest(getValue(query, 'showtest') === '1');
+    this.chart.setLogScale(getValue(query, 'logscale') === '1');
+    const reg = state.task === 'regression';
+    $('metric-name').textContent = reg ? 'Test R²' : 'Test accuracy';
+    $('metric-name-train').textContent = reg ? 'Training R²' : 'Training accuracy';
+    $('plane-view').hidden = !state.has_plane;
+    $('no-plane').hidden = state.has_plane;
+    // Images (digits, MNIST) have no plane but can be looked at: a gallery of test images.
+    $('gallery').hidden = !state.image_side;
+    $('no-plane-text').hidden = Boolean(state.image_side);
+    this.gallery.setState(state);
+    if (!state.has_plane && !state.image_side) {
+      const d = this.options.datasets.find((x) => x.token === getValue(query, 'dataset'));
+      $('no-plane-text').textContent = `${state.source === 'csv' ? 'Your CSV data' : d ? d.description : 'This data'} — it has ${state.feature_names.length} inputs, so there is no 2-D picture of the decision boundary. Follow the loss, the accuracy and the confusion matrix instead.`;
+    }
+    if (reg) this.confusion.set(null);
+    this.sources.sync(state);
+    this.legendLabels();
+    if (state.diverged) this.showMessage(state.diverged);
+  }
+
+  onFrame(msg) {
+    if (msg.describe) this.applyDescription(msg.describe);
+    if (msg.snapshot) {
+      this.snapshot = msg.snapshot;
+      const hidden = this.snapshot.layers.slice(0, -1);
+      $('layer-count').textContent = String(hidden.length);
+      $('layer-word').textContent = hidden.length === 1 ? 'hidden layer' : 'hidden layers';
+      $('add-layer').disabled = hidden.length >= this.options.limits.max_hidden_layers;
+      $('remove-layer').disabled = hidden.length === 0;
+      $('n-params').textContent = fmtCount(this.snapshot.n_params);
+      this.network.setStructure({ snapshot: this.snapshot, state: this.state, selected: splitList(getValue(this.query, 'features')), actList: this.activations() });
+    }
+    if (msg.points) this.plane.setPoints(msg.points);
+    if (msg.gallery) this.gallery.setImages(msg.gallery);
+    if (msg.features) this.network.drawFeatureImages(msg.features);
+    if (msg.history && (msg.history.length || msg.historyFrom === 0)) this.chart.append(msg.historyFrom, msg.history);
+    this.sources.frameStatus(msg.error);
+    if (msg.error && !(this.state && this.state.source === 'points')) this.showMessage(msg.error);
+    if (msg.report && msg.report.diverged) this.showMessage(msg.report.diverged);
+    this.setPlaying(msg.playing);
+    this.latest = msg;
+    if (!this.rafPending) {
+      this.rafPending = true;
+      requestAnimationFrame(() => this.drawFrame());
+    }
+  }
+
+  /**
+   * Takes in the newest frame. The pictures repaint through their Pacers (ui/pace.js), which
+   * run in this same animation frame unless the frame's budget is spent; the links are painted
+   * off this thread (ui/links-worker.js).
+   */
+  drawFrame() {
+    this.rafPending = false;
+    const f = this.latest;
+    this.latest = null;
+    if (!f) return;
+    this.counts.drawn += 1;
+    // The first frame is drawn at once: the page says it is ready only when it shows something.
+    const first = !this.drawnOnce && (f.boundary || (this.state && !this.state.has_plane));
+    if (f.boundary) this.plane.drawBoundary(f.boundary, { now: first });
+    if (f.neurons) this.network.drawNeurons(f.neurons);
+    if (f.params) this.network.setParams(f.params);
+    if (f.report) {
+      this.report = f.report;
+      this.updateRate(f.report.steps);
+      if (first) this.readouts.now();
+      else this.readouts.request();
+    }
+    if (f.confusion !== undefined) this.confusion.set(f.confusion);
+    if (f.guesses) this.gallery.setGuesses(f.guesses);
+    if (first) {
+      this.drawnOnce = true;
+      performance.mark('nnplay-first-boundary');
+      document.body.dataset.ready = 'true';
+    }
+  }
+
+  /** The newest report's numbers: scores, epoch, steps and steps per second. */
+  showReport() {
+    const r = this.report;
+    if (!r) return;
+    showScores(r, r.metric || (this.state && this.state.metric));
+    setText($('epoch'), fmtEpoch(r.epochs_completed));
+    $('epoch').dataset.epoch = String(r.epoch);
+    setText($('step-count'), fmtCount(r.steps));
+    setText($('steps-per-sec'), fmtCount(Math.max(0, this.stepsPerSecond)));
+  }
+
+  updateRate(steps) {
+    const now = performance.now();
+    const rate = this.rate;
+    rate.push([now, steps]);
+    while (rate.length > 2 && now - rate[0][0] > 1500) rate.shift();
+    const [t0, s0] = rate[0];
+    this.stepsPerSecond = now > t0 ? ((steps - s0) * 1000) / (now - t0) : 0;
+  }
+
+  setPlaying(on) {
+    if (on === undefined || on === this.playing) return;
+    this.playing = on;
+    $('play').setAttribute('aria-pressed', String(on));
+    $('play').querySelector('.sr').textContent = on ? 'Pause' : 'Play';
+  }
+
+  // ---------- the network ----------
+  hiddenSizes() {
+    return this.snapshot ? this.snapshot.layers.slice(0, -1).map((l) => l.out_dim) : [];
+  }
+
+  /** Each hidden layer's activation token, as the network Rust built has it. */
+  activations() {
+    return this.snapshot ? this.snapshot.layers.slice(0, -1).map((l) => l.activation) : [];
+  }
+
+  setArchitecture(sizes, acts) {
+    this.change({ layers: sizes.join(','), act: acts.join(',') });
+  }
+
+  onNetworkAction(a) {
+    const sizes = this.hiddenSizes();
+    const acts = this.activations();
+    switch (a.type) {
+      case 'units':
+        sizes[a.layer] = Math.max(1, Math.min(this.options.limits.max_units, sizes[a.layer] + a.delta));
+        this.setArchitecture(sizes, acts);
+        break;
+      case 'activation':
+        acts[a.layer] = a.token;
+        this.setArchitecture(sizes, acts);
+        break;
+      case 'feature': {
+        const selected = new Set(splitList(getValue(this.query, 'features')));
+        if (a.on) selected.add(a.token);
+        else selected.delete(a.token);
+        if (!selected.size) {
+          this.showMessage('The network needs at least one input feature.', 'error');
+          return;
+        }
+        this.change({ features: this.options.features.map((f) => f.token).filter((t) => selected.has(t)).join(',') });
+        break;
+      }
+      case 'weight':
+        this.send({ type: 'set_weight', layer: a.layer, row: a.row, col: a.col, value: a.value });
+        break;
+      case 'bias':
+        this.send({ type: 'set_bias', layer: a.layer, unit: a.unit, value: a.value });
+        break;
+      default:
+        break;
+    }
+  }
+
+  // ---------- wiring ----------
+  wire() {
+    $('play').addEventListener('click', () => {
+      this.send({ type: this.playing ? 'pause' : 'play' });
+      this.setPlaying(!this.playing);
+    });
+    $('step').addEventListener('click', () => this.send({ type: 'step' }));
+    $('reset').addEventListener('click', () => {
+      this.chart.clear();
+      this.clearMessage();
+      this.send({ type: 'reset' });
+    });
+    document.addEventListener('keydown', (e) => {
+      if (e.code !== 'Space' || e.target.closest('input, select, textarea, button')) return;
+      e.preventDefault();
+      $('play').click();
+    });
+    $('add-layer').addEventListener('click', () => {
+      const sizes = this.hiddenSizes();
+      const acts = this.activations();
+      if (sizes.length >= this.options.limits.max_hidden_layers) return;
+      sizes.push(sizes.length ? sizes[sizes.length - 1] : 4);
+      acts.push(acts.length ? acts[acts.length - 1] : $('act-all').value || 'tanh');
+      this.setArchitecture(sizes, acts);
+    });
+    $('remove-layer').addEventListener('click', () => {
+      const sizes = this.hiddenSizes();
+      const acts = this.activations();
+      if (!sizes.length) return;
+      sizes.pop();
+      acts.pop();
+      this.setArchitecture(sizes, acts);
+    });
+    $('share').addEventListener('click', () => this.copyLink());
+    $('export').addEventListener('click', () => this.send({ type: 'export' }));
+  }
+
+  async copyLink() {
+    const link = shareLink(this.query);
+    const btn = $('share');
+    btn.dataset.link = link;
+    try {
+      await navigator.clipboard.writeText(link);
+      btn.textContent = 'Link copied ✓';
+    } catch {
+      this.showMessage(el('span', {}, 'Copy this link: ', el('input', { value: link, size: 60, readonly: true, onfocus: (e) => e.target.select() })), 'ok');
+      btn.textContent = 'Link ready';
+    }
+    btn.classList.add('done');
+    setTimeout(() => {
+      btn.textContent = 'Copy share link';
+      btn.classList.remove('done');
+    }, 2000);
+  }
+
+  // ---------- legend ----------
+  /** The colour bar: a CSS gradient (a canvas would be one more compositor layer). */
+  drawLegend() {
+    const rc = this.options.regression_colors;
+    $('legend').style.background = `linear-gradient(to right, ${rc.negative}, ${rc.zero}, ${rc.positive})`;
+  }
+
+  /** Binary: the orange–blue bar with the two class names; K classes: one chip per class. */
+  legendLabels() {
+    const { state, options } = this;
+    const multi = state.task === 'multiclass';
+    $('legend').hidden = multi;
+    document.querySelector('.legend-labels').hidden = multi;
+    $('legend-classes').hidden = !multi;
+    if (multi) {
+      $('legend-classes').replaceChildren(...state.class_names.map((name, k) =>
+        el('span', {}, el('i', { style: `background:${options.palette[k % options.palette.length]}` }), name)));
+      return;
+    }
+    const reg = state.task === 'regression';
+    const scale = reg && state.value_scale ? Number(state.value_scale.toPrecision(2)) : 1;
+    const label = (id, text) => Object.assign($(id), { textContent: text, title: text });
+    label('legend-lo', reg ? `−${scale}` : state.class_names[0] ?? '0');
+    label('legend-mid', reg ? '0' : 'unsure');
+    label('legend-hi', reg ? `${scale}` : state.class_names[1] ?? '1');
+  }
+}
+
+/** Writes a read-out only when it changed: an unchanged text costs no style or layout work. */
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** Feature images keyed by token: `{res, rgba, tokens}` from the worker. */
+function catalog({ res, rgba, tokens }) {
+  const images = NetworkView.splitImages(rgba, res);
+  return Object.fromEntries(tokens.map((t, i) => [t, images[i]]));
+}
+
+function download(name, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
