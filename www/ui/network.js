@@ -11,100 +11,18 @@
 // hundreds of boxes on every frame.
 import { editNumber, el, hideTip, showTip } from './tooltip.js';
 import { fmtWeight } from './format.js';
-import { DENSE_LINKS, curve, linkValue, packLinks, paint } from './links.js';
-import { Pacer, paints } from './pace.js';
+import { curve, linkValue, packLinks } from './links.js';
+import { LinkLayer } from './link-layer.js';
+import { Pacer } from './pace.js';
+import { blit, fill, flatParams, frame, hexToRgb, segmentDistance2, tint } from './pixels.js';
 
 const HEAD_H = 60; // room for the per-layer +/− buttons and activation menus
 const LEFT = 64; // room for the feature names
 const MAX_INPUT_NODES = 16; // wider inputs (digit pixels) are drawn as one block
-// Shortest time between two repaints while training. The links are painted in their own worker
-// up to 40 times a second (large graphs, which cost most, less often); the thumbnails, one
-// putImageData, follow every frame.
-const LINKS_MS = 25;
-const DENSE_MS = 150;
+// Shortest time between two repaints of the thumbnails while training (one putImageData; the
+// links have their own pace, in link-layer.js).
 const NODES_MS = 25;
 const OFF_ALPHA = 0.28; // switched-off features are drawn faded
-
-/**
- * The link canvas and whoever paints it: a worker holding it as an OffscreenCanvas where the
- * browser allows, otherwise this thread. Weights go out one set at a time (the worker says when
- * it has painted), at most every LINKS_MS (DENSE_MS for large graphs), so slow rasterising
- * never queues up.
- */
-class LinkLayer {
-  constructor(canvas) {
-    this.canvas = canvas;
-    this.worker = null;
-    this.layout = null;
-    this.pending = null; // newest weights not sent yet
-    this.busy = false; // the worker is painting
-    this.last = -Infinity; // when weights were last sent
-    this.timer = 0;
-    this.drawn = 0; // links on the canvas, for the tests
-    if (typeof canvas.transferControlToOffscreen === 'function' && typeof OffscreenCanvas !== 'undefined') {
-      try {
-        const offscreen = canvas.transferControlToOffscreen();
-        this.worker = new Worker(new URL('./links-worker.js', import.meta.url), { type: 'module' });
-        this.worker.postMessage({ type: 'canvas', canvas: offscreen }, [offscreen]);
-        this.worker.onmessage = ({ data }) => {
-          this.busy = false;
-          this.drawn = data.count;
-          paints.links = (paints.links || 0) + 1;
-          this.flush();
-        };
-      } catch (err) {
-        // The canvas stays with this thread; a canvas already transferred cannot be drawn here.
-        this.worker = null;
-      }
-    }
-  }
-
-  /** New geometry (`packLinks` plus the size, pixel ratio and colours). */
-  setLayout(layout) {
-    this.layout = layout;
-    if (this.worker) {
-      this.worker.postMessage({ type: 'layout', layout });
-    } else {
-      this.canvas.width = Math.max(1, Math.round(layout.W * layout.dpr));
-      this.canvas.height = Math.max(1, Math.round(layout.H * layout.dpr));
-    }
-  }
-
-  /** Paints `params` soon (at once with `now`, for a new layout or an edit). */
-  draw(params, { now = false } = {}) {
-    if (!this.layout || !params) return;
-    this.pending = params;
-    this.flush(now);
-  }
-
-  flush(now = false) {
-    if (!this.pending || this.busy) return;
-    const pause = this.layout.index.length > DENSE_LINKS ? DENSE_MS : LINKS_MS;
-    const wait = now ? 0 : pause - (performance.now() - this.last);
-    if (wait > 0) {
-      if (!this.timer) {
-        this.timer = setTimeout(() => {
-          this.timer = 0;
-          this.flush(true);
-        }, wait);
-      }
-      return;
-    }
-    clearTimeout(this.timer);
-    this.timer = 0;
-    const params = this.pending;
-    this.pending = null;
-    this.last = performance.now();
-    if (this.worker) {
-      this.busy = true;
-      // A copy: the page keeps its weights for the tooltips.
-      this.worker.postMessage({ type: 'params', params: params.slice() });
-    } else {
-      this.drawn = paint(this.canvas.getContext('2d'), this.layout, params);
-      paints.links = (paints.links || 0) + 1;
-    }
-  }
-}
 
 export class NetworkView {
   /**
@@ -645,125 +563,4 @@ export class NetworkView {
     if (this.state.has_plane && this.atlas && this.atlas.count > k) parts.push(this.zoom({ pixels: this.atlas.pixels, res: this.atlas.res, row: k }));
     showTip(this.hoverAt.x, this.hoverAt.y, parts);
   }
-}
-
-/** Little-endian RGBA pixel of a 0xrrggbb colour and an alpha. */
-function rgba32(rgb, alpha) {
-  return (alpha << 24) | ((rgb & 0xff) << 16) | (rgb & 0xff00) | ((rgb >> 16) & 0xff);
-}
-
-/** Fills the rectangle `box` ({x, y, w, h = w} in buffer pixels) of `out` with a colour. */
-function fill(out, { x, y, w, h = w }, rgb, alpha) {
-  const c = rgba32(rgb, alpha);
-  const x0 = Math.max(0, x);
-  const x1 = Math.min(out.width, x + w);
-  for (let r = Math.max(0, y); r < Math.min(out.height, y + h); r++) out.px.fill(c, r * out.width + x0, r * out.width + x1);
-}
-
-/** Draws a `t`-pixel frame inside the square `box` of `out`. */
-function frame(out, { x, y, w }, rgb, t) {
-  fill(out, { x, y, w, h: t }, rgb, 255);
-  fill(out, { x, y: y + w - t, w, h: t }, rgb, 255);
-  fill(out, { x, y, w: t, h: w }, rgb, 255);
-  fill(out, { x: x + w - t, y, w: t, h: w }, rgb, 255);
-}
-
-/** Source pixel spans per target pixel, by (source size, target size); see `spans`. */
-const SPANS = new Map();
-
-/**
- * For each of `w` target pixels along one axis of a `res`-pixel source: the two source pixels
- * it blends (lo, hi) and the weight `f` of the second. Enlarging interpolates between the
- * neighbours of the pixel's centre; shrinking averages the first and last source pixels under
- * it (the activation maps are smooth, and a full box filter costs several times more).
- */
-function spans(res, w) {
-  const key = res * 65536 + w;
-  let t = SPANS.get(key);
-  if (t) return t;
-  const lo = new Int32Array(w);
-  const hi = new Int32Array(w);
-  const f = new Int32Array(w); // in 16ths
-  const scale = res / w;
-  for (let i = 0; i < w; i++) {
-    if (scale >= 1) {
-      lo[i] = Math.floor(i * scale);
-      hi[i] = Math.max(lo[i], Math.min(res, Math.ceil((i + 1) * scale)) - 1);
-      f[i] = 8;
-    } else {
-      const p = Math.min(res - 1, Math.max(0, (i + 0.5) * scale - 0.5));
-      lo[i] = Math.floor(p);
-      hi[i] = Math.min(res - 1, lo[i] + 1);
-      f[i] = Math.round((p - lo[i]) * 16);
-    }
-  }
-  t = { lo, hi, f };
-  SPANS.set(key, t);
-  return t;
-}
-
-/**
- * Copies image `row` of a stack of `res`×`res` RGBA images into the square `box` of `out`
- * (which must hold it whole), resampled as `spans` says.
- */
-function blit(out, { x, y, w }, { pixels, res, row }, alpha) {
-  if (w <= 0 || x < 0 || y < 0 || x + w > out.width || y + w > out.height) return;
-  const src = new Int32Array(pixels.buffer, pixels.byteOffset, pixels.length >> 2);
-  const base = row * res * res;
-  const a = alpha << 24;
-  const { lo, hi, f } = spans(res, w);
-  const px = out.px;
-  for (let ty = 0; ty < w; ty++) {
-    const line = (y + ty) * out.width + x;
-    const top = base + lo[ty] * res;
-    const bottom = base + hi[ty] * res;
-    const fy = f[ty];
-    for (let tx = 0; tx < w; tx++) {
-      const fx = f[tx];
-      const c00 = src[top + lo[tx]];
-      const c01 = src[top + hi[tx]];
-      const c10 = src[bottom + lo[tx]];
-      const c11 = src[bottom + hi[tx]];
-      // Weights in 256ths; red and blue (and green alone) blend as two 16-bit lanes of one number.
-      const w00 = (16 - fx) * (16 - fy);
-      const w01 = fx * (16 - fy);
-      const w10 = (16 - fx) * fy;
-      const w11 = fx * fy;
-      const rb = (c00 & 0xff00ff) * w00 + (c01 & 0xff00ff) * w01 + (c10 & 0xff00ff) * w10 + (c11 & 0xff00ff) * w11;
-      const g = ((c00 >>> 8) & 255) * w00 + ((c01 >>> 8) & 255) * w01 + ((c10 >>> 8) & 255) * w10 + ((c11 >>> 8) & 255) * w11;
-      px[line + tx] = a | ((rb >>> 8) & 0xff00ff) | (g & 0xff00);
-    }
-  }
-}
-
-/** "#rrggbb" → 0xrrggbb. */
-function hexToRgb(hex) {
-  return Number.parseInt(hex.slice(1), 16);
-}
-
-/** The flat parameter vector (layout of Playground.params()) rebuilt from a network snapshot. */
-function flatParams(snapshot) {
-  const out = new Float32Array(snapshot.n_params);
-  for (const layer of snapshot.layers) {
-    out.set(layer.weights, layer.offset);
-    out.set(layer.biases, layer.offset + layer.in_dim * layer.out_dim);
-  }
-  return out;
-}
-
-/** A 0xrrggbb colour blended from white by `s` (0 = white, 1 = the colour). */
-function tint(rgb, s) {
-  const mix = (c) => Math.round(255 + (c - 255) * s);
-  return (mix((rgb >> 16) & 255) << 16) | (mix((rgb >> 8) & 255) << 8) | mix(rgb & 255);
-}
-
-/** Squared distance from (x, y) to the segment (ax, ay)–(bx, by). */
-function segmentDistance2(x, y, ax, ay, bx, by) {
-  const dx = bx - ax;
-  const dy = by - ay;
-  const len = dx * dx + dy * dy;
-  const t = len ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / len)) : 0;
-  const cx = ax + t * dx - x;
-  const cy = ay + t * dy - y;
-  return cx * cx + cy * cy;
 }
