@@ -16,6 +16,8 @@ import { el } from './ui/tooltip.js';
 import { fmtCount, fmtEpoch } from './ui/format.js';
 import { Pacer, paints } from './ui/pace.js';
 import { BUILDS } from './wasm-build.js';
+import { ToolPanels } from './ui/tools.js';
+import './ui/tools/index.js';
 
 const $ = (id) => document.getElementById(id);
 /** The read-outs follow every frame; a text that did not change costs nothing (see setText). */
@@ -56,6 +58,7 @@ export class Page {
     this.confusion = new ConfusionView({ options });
     this.gallery = new GalleryView();
     this.sources = new SourcePanels(this);
+    this.tools = new ToolPanels(this);
     this.wire();
     this.drawLegend();
   }
@@ -151,12 +154,14 @@ export class Page {
         this.showMessage(msg.message);
         break;
       default:
+        this.tools.message(msg);
         break;
     }
   }
 
   /** The query, state and configuration after a change: update every control. */
-  applyDescription({ query, state }) {
+  applyDescription(description) {
+    const { query, state } = description;
     this.query = query;
     this.state = state;
     showQuery(query);
@@ -182,6 +187,8 @@ export class Page {
     this.sources.sync(state);
     this.legendLabels();
     if (state.diverged) this.showMessage(state.diverged);
+    this.tools.sync(getValue(query, 'tool') || '');
+    this.tools.config(description);
   }
 
   onFrame(msg) {
@@ -235,6 +242,7 @@ export class Page {
     }
     if (f.confusion !== undefined) this.confusion.set(f.confusion);
     if (f.guesses) this.gallery.setGuesses(f.guesses);
+    this.tools.frame(f);
     if (first) {
       this.drawnOnce = true;
       performance.mark('nnplay-first-boundary');

@@ -11,6 +11,8 @@ import { loadBuild, preloadGlue } from './wasm-build.js';
 import { FrameClock } from './worker/clock.js';
 import { fetchDataFile } from './worker/data.js';
 import { FEATURE_RES, buildFrame } from './worker/frame.js';
+import { toolFrame, toolHandlers, toolStep } from './worker/tools.js';
+import './worker/tool-modules.js';
 
 // The glue module loads while the page is still compiling the wasm it will send with `init`.
 preloadGlue();
@@ -45,6 +47,7 @@ class TrainingSession {
     this.diverged = false; // the last step diverged: play starts again from the start weights
     this.stepOnce = 0; // batches requested by the "one step" button
     this.dirty = false; // something changed: send a frame even when paused
+    this.openTool = null; // the open teaching-tool panel (worker/tools.js)
     this.historySent = 0; // rows of pg.history the page has
     this.pendingStatic = true; // points and feature thumbnails must be (re)sent
     this.pendingStructure = true; // the network snapshot must be (re)sent
@@ -120,6 +123,7 @@ class TrainingSession {
       error = errorMessage(err);
       this.playing = false;
     }
+    if (batches > 0 && !error) toolStep(this, batches);
     const t1 = performance.now();
     this.diverged = Boolean(report && report.diverged);
     if (this.diverged) this.playing = false;
@@ -140,6 +144,7 @@ class TrainingSession {
       historyFrom: this.historySent,
       describe: () => this.describe(),
     });
+    toolFrame(this, msg, transfer);
     this.pendingStructure = false;
     this.pendingStatic = false;
     this.historySent = historyTo;
@@ -367,6 +372,7 @@ const handlers = {
     post({ type: 'export', json: s.pg.model_json() });
   },
 };
+Object.assign(handlers, toolHandlers);
 
 // Messages are handled one at a time, in order, so `init` finishes before anything else runs.
 // Only the page's "frame arrived" note skips the line: it must never wait behind other work.

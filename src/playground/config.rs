@@ -214,6 +214,8 @@ pub struct ViewSettings {
     pub log_scale: bool,
     /// How much the page trains per displayed frame (default: one epoch).
     pub speed: super::speed::Speed,
+    /// The open teaching-tool panel, if any.
+    pub tool: Option<super::tool::Tool>,
 }
 
 // The head rule (what `auto` means per task, which pairs suit it) is the library's, shared with

@@ -43,6 +43,7 @@ mod run;
 mod score;
 pub mod session;
 pub mod speed;
+pub mod tool;
 pub mod weight_tiles;
 
 pub use config::{

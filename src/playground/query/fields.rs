@@ -398,6 +398,21 @@ const TRAILING: &[Own] = &[
         },
     },
     Own {
+        key: "tool",
+        field: "teaching tool",
+        description: "The open teaching-tool panel: race, inspector, landscape, health or lessons (empty: none).",
+        view: true,
+        get: |s| s.view.tool.map(|t| t.to_string()).unwrap_or_default(),
+        set: |s, t| {
+            s.view.tool = if t.trim().is_empty() {
+                None
+            } else {
+                Some(t.parse().map_err(err)?)
+            };
+            Ok(())
+        },
+    },
+    Own {
         key: "showtest",
         field: "show test data",
         description: "Draw the test points too.",

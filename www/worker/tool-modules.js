@@ -1,0 +1,1 @@
+// The teaching tools' worker modules, one import each (each calls registerTool from ./tools.js).
