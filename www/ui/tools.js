@@ -1,8 +1,10 @@
 // The teaching tools' panel below the playground: one tab per tool (optimizer race, backprop
 // inspector, loss landscape, weight health, lessons), one open at a time, remembered in the
-// link as `tool=`. Each tool is one module in www/ui/tools/ that calls `registerPanel`; this
-// file only switches tabs, tells the worker which panel is open (so a closed one costs nothing)
-// and hands each panel the frames and messages it asked for.
+// link as `tool=`. Each tool is one module in www/ui/tools/, registered (with its tab label) in
+// www/ui/tools/index.js and loaded only when its tab is first opened, so the tools add nothing
+// to the page's start-up download. This file only switches tabs, tells the worker which panel
+// is open (so a closed one costs nothing) and hands each panel the frames and messages it
+// asked for.
 
 const panels = new Map();
 
@@ -10,10 +12,11 @@ const panels = new Map();
  * @param {string} name  the tool's token (the link's `tool=` value)
  * @param {object} spec
  * @param {string} spec.label  the tab's text
- * @param {(ctx: { page: object, root: HTMLElement, send: (msg: object) => void }) => object} spec.create
- *   builds the panel inside `root` once, on first open; returns an object with optional
- *   `open()`, `close()`, `frame(msg)` (every frame while open), `message(msg)` (worker messages
- *   of the types in `spec.messages`) and `config(description)` (after every change of settings)
+ * @param {() => Promise<{ create: Function }>} spec.load  imports the tool's module, whose
+ *   `create({ page, root, send })` builds the panel inside `root` once, on first open, and
+ *   returns an object with optional `open()`, `close()`, `frame(msg)` (every frame while open),
+ *   `message(msg)` (worker messages of the types in `spec.messages`) and `config(description)`
+ *   (after every change of settings)
  * @param {string[]} [spec.messages]  worker message types this panel handles
  */
 export function registerPanel(name, spec) {
@@ -83,7 +86,7 @@ export class ToolPanels {
     panels.get(names[j]).tab.focus();
   }
 
-  show(name) {
+  async show(name) {
     if (this.open) {
       const p = panels.get(this.open);
       p.root.hidden = true;
@@ -94,10 +97,18 @@ export class ToolPanels {
     this.page.send({ type: 'open_tool', name });
     if (!name) return;
     const p = panels.get(name);
-    if (!p.instance) p.instance = p.create({ page: this.page, root: p.root, send: (msg) => this.page.send(msg) }) || {};
     p.root.hidden = false;
     p.tab.setAttribute('aria-selected', 'true');
-    if (p.instance.open) p.instance.open();
+    if (!p.instance) {
+      try {
+        const mod = await p.load();
+        p.instance = p.instance || mod.create({ page: this.page, root: p.root, send: (msg) => this.page.send(msg) }) || {};
+      } catch (err) {
+        p.root.textContent = `This tool could not be loaded: ${err && err.message ? err.message : err}`;
+        return;
+      }
+    }
+    if (this.open === name && p.instance.open) p.instance.open();
   }
 
   /** A frame from the worker: the open panel draws its parts. */

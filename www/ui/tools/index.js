@@ -1,2 +1,6 @@
-// The teaching-tool panels of the page, one import each (each module calls registerPanel from
-// ../tools.js). The order here is the order of the tabs.
+// The teaching-tool panels of the page, in the order of their tabs: one registerPanel line each,
+// with the tab's label and a dynamic import of the tool's module (loaded on first open).
+import { registerPanel } from '../tools.js';
+
+// Example: registerPanel('race', { label: 'Optimizer race', load: () => import('./race.js'), messages: ['race'] });
+void registerPanel;
