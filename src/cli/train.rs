@@ -16,7 +16,7 @@ use nnplay::nn::head::check_head;
 use nnplay::nn::network::Network;
 use nnplay::nn::token;
 use nnplay::playground::Playground;
-use nnplay::playground::config::{HiddenLayer, PlaygroundConfig, task_token};
+use nnplay::playground::config::{HiddenLayer, PlaygroundConfig};
 use nnplay::prelude::*;
 use nnplay::train::metrics::Metric;
 use nnplay::train::{Control, StopReason};
@@ -579,7 +579,7 @@ fn json_report(
     let scores = |s: Scores| serde_json::json!({"loss": s.loss, metric.name(): s.metric});
     let value = serde_json::json!({
         "data": prepared.describe(config),
-        "task": task_token(prepared.task),
+        "task": prepared.task.token(),
         "n_train": prepared.x_train.nrows(),
         "n_test": prepared.x_test.nrows(),
         "network": layer_line(net),

@@ -177,6 +177,28 @@ pub enum Task {
     Regression,
 }
 
+impl Task {
+    /// The short name the page and the CLI's JSON summaries use: `binary`, `multiclass`,
+    /// `regression`.
+    pub fn token(self) -> &'static str {
+        match self {
+            Task::BinaryClassification => "binary",
+            Task::MultiClassification { .. } => "multiclass",
+            Task::Regression => "regression",
+        }
+    }
+
+    /// The name the model file (and the exported Python files) write: its serde name,
+    /// `binary_classification`, `multi_classification`, `regression`.
+    pub fn file_token(self) -> &'static str {
+        match self {
+            Task::BinaryClassification => "binary_classification",
+            Task::MultiClassification { .. } => "multi_classification",
+            Task::Regression => "regression",
+        }
+    }
+}
+
 /// The answers the network should learn, one per sample.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -58,15 +58,6 @@ pub(crate) fn strings(names: &[String]) -> String {
     format!("[{}]", cells.join(", "))
 }
 
-/// The token of `task` that the files' `TASK` constant holds.
-fn task_token(task: Task) -> &'static str {
-    match task {
-        Task::BinaryClassification => "binary_classification",
-        Task::MultiClassification { .. } => "multi_classification",
-        Task::Regression => "regression",
-    }
-}
-
 /// What a step unit's gradient is, in words, for comments in the files.
 pub(crate) fn step_gradient_words(gradient: StepGradient) -> &'static str {
     match gradient {
@@ -144,7 +135,7 @@ pub(crate) fn constants(m: &ExportModel) -> String {
     format!(
         "# The raw columns a row holds, in order.\nINPUTS = {}\n# What the outputs mean.\nTASK = {}\nCLASSES = {}\n",
         strings(&m.inputs),
-        string(task_token(m.task)),
+        string(m.task.file_token()),
         strings(&m.classes)
     )
 }

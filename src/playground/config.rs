@@ -33,8 +33,8 @@ pub const MAX_BATCH: usize = 10_000;
 pub const MAX_DROPOUT: f32 = 0.9;
 pub const MAX_REG_RATE: f32 = 10.0;
 pub const MAX_CLIP: f32 = 1e6;
-/// The most batches one `step` call may run (a frame runs a handful; this bounds a bad call).
-pub const MAX_STEP_BATCHES: usize = 100_000;
+// The speed setting's bound on one `step` call, read here by the session's limits.
+pub use super::speed::MAX_STEP_BATCHES;
 
 /// Serialises a value as its `Display` token and reads it back with `FromStr`, so the JSON
 /// config says `"tanh"` and `"spirals3"` exactly as the URL does.
@@ -221,15 +221,6 @@ pub struct ViewSettings {
 // The head rule (what `auto` means per task, which pairs suit it) is the library's, shared with
 // the CLI; its old names here are kept for their readers.
 pub use crate::nn::head::{check_head, default_head, outputs as outputs_for};
-
-/// Short name of a task for JSON: `binary`, `multiclass`, `regression`.
-pub fn task_token(task: Task) -> &'static str {
-    match task {
-        Task::BinaryClassification => "binary",
-        Task::MultiClassification { .. } => "multiclass",
-        Task::Regression => "regression",
-    }
-}
 
 impl PlaygroundConfig {
     /// The (output activation, loss) actually used for `task`: the user's explicit choice when it

@@ -1,7 +1,6 @@
 //! Training on a CSV file from the page: the reading options as the page sends them
 //! ([`CsvImport`]) and the switch of the session's data to the file's rows.
 
-use super::config::task_token;
 use super::messages::{ConfigChange, CsvSummary};
 use super::prepare::{DataSource, fit_to_plane};
 use super::session::Playground;
@@ -69,7 +68,7 @@ impl Playground {
             n_train: data.x_train.nrows(),
             n_test: data.x_test.nrows(),
             feature_names: data.feature_names.clone(),
-            task: task_token(data.task),
+            task: data.task.token(),
             class_names: data.class_names.clone(),
             has_plane,
             network_rebuilt: change.network_rebuilt,

@@ -182,7 +182,7 @@ pub fn options() -> Options {
         .map(|k| DatasetOption {
             token: k.to_string(),
             description: k.description(),
-            task: task_token(k.task()),
+            task: k.task().token(),
             classes: match k.task() {
                 Task::BinaryClassification => 2,
                 Task::MultiClassification { classes } => classes,
@@ -210,7 +210,7 @@ pub fn options() -> Options {
             tasks: representative
                 .iter()
                 .filter(|&&t| head::pairs(t).iter().any(|&(_, loss)| loss == *l))
-                .map(|&t| task_token(t))
+                .map(|&t| t.token())
                 .collect(),
         })
         .collect();

@@ -9,7 +9,7 @@
 //! blocks in files beside it that go through the accessors here (`pictures.rs`, `points.rs`,
 //! `csv_import.rs`); a new panel of the page is one more such file.
 
-use super::config::{PlaygroundConfig, ViewSettings, task_token};
+use super::config::{PlaygroundConfig, ViewSettings};
 use super::messages::{ConfigChange, Confusion, GalleryGuess, SessionState, StepReport};
 use super::prepare::{DataSource, Prepared, prepare};
 use super::query::{self, Notice};
@@ -358,7 +358,7 @@ impl Playground {
         let at = self.position();
         SessionState {
             source: self.source.token(),
-            task: task_token(d.task),
+            task: d.task.token(),
             classes: d.classes(),
             class_names: d.class_names.clone(),
             feature_names: d.feature_names.clone(),

@@ -10,7 +10,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::config::MAX_STEP_BATCHES;
+use crate::nn::token::{self, Form, Param, TokenSet};
+
+/// Most mini-batch steps one `step` call of the session trains (and so one frame): it bounds
+/// the time a frame can take whatever the link asks for.
+pub const MAX_STEP_BATCHES: usize = 100_000;
 
 /// Most epochs per frame `epochs(n)` accepts: beyond that a frame of a large data set takes
 /// seconds, and `fast` already trains as much as fits between two pictures.
@@ -115,11 +119,7 @@ impl Speed {
 
 impl fmt::Display for Speed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Speed::Steps { per_frame } => write!(f, "steps({per_frame})"),
-            Speed::Epochs { per_frame } => write!(f, "epochs({per_frame})"),
-            Speed::Fast => f.write_str("fast"),
-        }
+        token::write(self, f)
     }
 }
 
@@ -128,38 +128,61 @@ impl fmt::Display for Speed {
 #[error("{0}")]
 pub struct SpeedError(String);
 
+impl TokenSet for Speed {
+    const KIND: &'static str = "speed";
+    // A bare `steps` or `epochs` means one per frame.
+    const FORMS: &'static [Form<Self>] = &[
+        Form {
+            name: "fast",
+            aliases: &[],
+            params: &[],
+            build: |_| Speed::Fast,
+        },
+        Form {
+            name: "steps",
+            aliases: &[],
+            params: &[Param::whole("n", 1.0)],
+            build: |a| Speed::Steps {
+                per_frame: a[0] as u32,
+            },
+        },
+        Form {
+            name: "epochs",
+            aliases: &[],
+            params: &[Param::whole("n", 1.0)],
+            build: |a| Speed::Epochs {
+                per_frame: a[0] as u32,
+            },
+        },
+    ];
+
+    fn token(&self) -> (&'static str, Vec<f32>) {
+        match *self {
+            Speed::Fast => ("fast", vec![]),
+            Speed::Steps { per_frame } => ("steps", vec![per_frame as f32]),
+            Speed::Epochs { per_frame } => ("epochs", vec![per_frame as f32]),
+        }
+    }
+}
+
 impl FromStr for Speed {
     type Err = SpeedError;
 
-    /// Parses `fast`, `steps(n)` or `epochs(n)`.
+    /// Parses `fast`, `steps(n)` or `epochs(n)` (the shared token form, `crate::nn::token`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim().to_ascii_lowercase();
-        if s == "fast" {
-            return Ok(Speed::Fast);
-        }
         let expected = || {
             SpeedError(format!(
                 "must be fast, steps(n) with n from 1 to {MAX_STEP_BATCHES} or epochs(n) with n \
                  from 1 to {MAX_EPOCHS_PER_FRAME}"
             ))
         };
-        let (name, rest) = s.split_once('(').ok_or_else(expected)?;
-        let arg = rest.strip_suffix(')').ok_or_else(expected)?.trim();
-        let n: u64 = arg.parse().map_err(|_| expected())?;
-        let max = match name.trim() {
-            "steps" => MAX_STEP_BATCHES as u64,
-            "epochs" => MAX_EPOCHS_PER_FRAME as u64,
-            _ => return Err(expected()),
+        let speed: Speed = token::parse(s).map_err(|_| expected())?;
+        let in_range = match speed {
+            Speed::Fast => true,
+            Speed::Steps { per_frame } => (1..=MAX_STEP_BATCHES as u32).contains(&per_frame),
+            Speed::Epochs { per_frame } => (1..=MAX_EPOCHS_PER_FRAME).contains(&per_frame),
         };
-        if !(1..=max).contains(&n) {
-            return Err(expected());
-        }
-        let per_frame = n as u32;
-        Ok(if name.trim() == "steps" {
-            Speed::Steps { per_frame }
-        } else {
-            Speed::Epochs { per_frame }
-        })
+        if in_range { Ok(speed) } else { Err(expected()) }
     }
 }
 
@@ -215,6 +238,10 @@ mod tests {
             " Steps( 7 ) ".parse::<Speed>(),
             Ok(Speed::Steps { per_frame: 7 })
         );
+        // A bare name is one per frame, as in every other token set.
+        assert_eq!("steps".parse::<Speed>(), Ok(Speed::Steps { per_frame: 1 }));
+        assert_eq!("epochs()".parse::<Speed>(), Ok(Speed::default()));
+        crate::nn::token::check::forms_are_consistent::<Speed>();
     }
 
     #[test]
@@ -222,8 +249,6 @@ mod tests {
         for bad in [
             "",
             "25",
-            "steps",
-            "steps()",
             "steps(0)",
             "steps(-1)",
             "steps(1.5)",
