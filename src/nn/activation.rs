@@ -415,6 +415,26 @@ mod tests {
     use crate::nn::token::check;
     use proptest::prelude::*;
 
+    /// The activation's long-run path (coefficients through `simd::held`) gives the short path's
+    /// values bit for bit, so a neuron's map shows exactly what training computes.
+    #[test]
+    fn tanh_activation_is_the_same_on_long_and_short_runs() {
+        let z: Vec<f32> = (0..3000)
+            .map(|i| (i as f32 - 1500.0) / 97.0)
+            .chain([f32::NAN, 40.0, -40.0, -0.0])
+            .collect();
+        let mut long = vec![0.0; z.len()];
+        Activation::Tanh.forward(&z, &mut long, 1);
+        for (chunk, want) in z.chunks(100).zip(long.chunks(100)) {
+            let mut short = vec![0.0; chunk.len()];
+            Activation::Tanh.forward(chunk, &mut short, 1);
+            for ((s, w), v) in short.iter().zip(want).zip(chunk) {
+                assert_eq!(s.to_bits(), w.to_bits(), "tanh({v})");
+                assert_eq!(s.to_bits(), crate::kernels::fastmath::tanh(*v).to_bits());
+            }
+        }
+    }
+
     #[test]
     fn every_form_and_alias_reads_and_writes() {
         check::forms_are_consistent::<Activation>();
