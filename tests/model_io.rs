@@ -521,3 +521,42 @@ fn sequential_round_trips_its_scaler() {
         .unwrap();
     assert!(matches!(wrong.predict(&x), Err(NnError::Config(m)) if m.contains("scaler")));
 }
+
+/// A page or CLI model with derived features takes raw rows in `Sequential` too (as in `nnplay
+/// predict`), and saving it again keeps its input pipeline.
+#[test]
+fn sequential_expands_the_derived_features_of_a_model_file() {
+    let features = FeatureSet::parse_list("x1,x1_squared,sin_x2").unwrap();
+    let config = NetworkConfig::new(
+        3,
+        &[4],
+        Activation::Tanh,
+        LayerConfig::new(1, Activation::Sigmoid),
+    )
+    .with_seed(9);
+    let network = Network::new(&config).unwrap();
+    let raw = array![[0.5f32, -1.0], [2.0, 0.25], [-1.5, 3.0]];
+    let file = ModelFile::new(&network).with_input(InputSpec {
+        columns: vec!["x1".into(), "x2".into()],
+        features: Some(features.clone()),
+        target: None,
+    });
+    let want = network
+        .predict(features.expand(raw.view()).unwrap().view())
+        .unwrap();
+    let model = Sequential::from_model_file(&file).unwrap();
+    let got = model.predict(&raw).unwrap();
+    assert_eq!(got, want);
+    // The network's own three inputs are not raw rows: refused with the raw column count.
+    let err = model.predict(&array![[0.5f32, 0.25, 0.1]]).unwrap_err();
+    assert!(err.to_string().contains('2'), "{err}");
+    let again = model.to_model_file().unwrap();
+    assert_eq!(again.input, file.input);
+    assert_eq!(
+        Sequential::from_model_file(&again)
+            .unwrap()
+            .predict(&raw)
+            .unwrap(),
+        want
+    );
+}

@@ -5,7 +5,7 @@
 
 use crate::data::Scaler;
 use crate::error::NnError;
-use crate::io::model_file::{self, ModelFile};
+use crate::io::model_file::{self, InputSpec, ModelFile};
 use crate::nn::activation::Activation;
 use crate::nn::init::Initializer;
 use crate::nn::loss::Loss;
@@ -199,6 +199,9 @@ pub struct Sequential {
     optimizer_state: OptimizerState,
     /// Applied to every input before the network (set when a model file carries one).
     scaler: Option<Scaler>,
+    /// The raw columns and derived features of a model the page or the CLI trained (x1², sin x1,
+    /// …): such a model takes raw rows, as `nnplay predict` does, and expands them first.
+    input: Option<InputSpec>,
 }
 
 impl Sequential {
@@ -218,6 +221,7 @@ impl Sequential {
             compiled: false,
             optimizer_state: OptimizerState::default(),
             scaler: None,
+            input: None,
         }
     }
 
@@ -390,6 +394,7 @@ impl Sequential {
             seed: options.seed,
             ..self.train.clone()
         };
+        let x = expanded(self.input.as_ref(), x.view())?;
         net.check_data(&x.view(), &y.view())?;
         let x = scaled(self.scaler.as_ref(), x.view())?;
         let state = std::mem::take(&mut self.optimizer_state);
@@ -408,12 +413,15 @@ impl Sequential {
 
     /// The network's outputs for `x` (n, in_dim): shape (n, out_dim). These are the output
     /// activations (probabilities after a sigmoid or softmax), as Keras' `predict` returns.
+    /// A model loaded from a file with derived features (the page's x1², sin x1, …) takes the
+    /// raw columns instead and expands them, as `nnplay predict` does.
     ///
     /// # Errors
     /// [`NnError::NotCompiled`] before `compile` or `load`, [`NnError::InputDim`] for a wrong
     /// number of columns.
     pub fn predict(&self, x: &Array2<f32>) -> Result<Array2<f32>, NnError> {
         let net = self.network.as_ref().ok_or(NnError::NotCompiled)?;
+        let x = expanded(self.input.as_ref(), x.view())?;
         net.check_input(&x.view())?;
         net.predict(scaled(self.scaler.as_ref(), x.view())?.view())
     }
@@ -428,6 +436,7 @@ impl Sequential {
             .as_ref()
             .filter(|_| self.compiled)
             .ok_or(NnError::NotCompiled)?;
+        let x = expanded(self.input.as_ref(), x.view())?;
         net.check_data(&x.view(), &y.view())?;
         let x = scaled(self.scaler.as_ref(), x.view())?;
         let loss = net.evaluate_loss(
@@ -473,6 +482,7 @@ impl Sequential {
             file.train = Some(self.train.clone());
         }
         file.scaler = self.scaler.clone();
+        file.input = self.input.clone();
         Ok(file)
     }
 
@@ -488,6 +498,7 @@ impl Sequential {
         model.config = file.network.clone();
         model.network = Some(network);
         model.scaler = file.scaler.clone();
+        model.input = file.input.clone();
         if let Some(train) = &file.train {
             model.metrics = train.metric.into_iter().collect();
             model.learning_rate = Some(train.learning_rate);
@@ -536,6 +547,18 @@ fn default_learning_rate(optimizer: Optimizer) -> f32 {
         | Optimizer::RmsProp { .. }
         | Optimizer::Adam { .. }
         | Optimizer::AdamW { .. } => 0.001,
+    }
+}
+
+/// Raw rows expanded into the derived features of `input` (x1, x2 → x1², sin x1, …), or `x`
+/// itself (borrowed) when the model has none.
+fn expanded<'a>(
+    input: Option<&InputSpec>,
+    x: ArrayView2<'a, f32>,
+) -> Result<CowArray<'a, f32, Ix2>, NnError> {
+    match input.and_then(|i| i.features.as_ref()) {
+        Some(features) => Ok(CowArray::from(features.expand(x)?)),
+        None => Ok(CowArray::from(x)),
     }
 }
 
