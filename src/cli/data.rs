@@ -392,22 +392,6 @@ pub fn read_inputs(
         .map_err(|e| CliError::Nn(NnError::Config(format!("internal: {e}"))))
 }
 
-/// Applies a model's input pipeline (derived features, then scaling) to raw rows.
-pub fn to_network_inputs(
-    raw: Array2<f32>,
-    features: Option<&FeatureSet>,
-    scaler: Option<&Scaler>,
-) -> Result<Array2<f32>, CliError> {
-    let x = match features {
-        Some(f) => f.expand(raw.view())?,
-        None => raw,
-    };
-    Ok(match scaler {
-        Some(s) if s.kind != Scaling::None => s.transform(x.view()),
-        _ => x,
-    })
-}
-
 /// Data for `eval`: a named set (whole, as generated or shipped) or a labelled CSV file, with
 /// the classes mapped onto the model's class order by name.
 pub fn eval_data(

@@ -4,7 +4,7 @@
 //! rows go in as they came out of the data.
 
 use super::args::{EvalArgs, PredictArgs, SummaryArgs};
-use super::data::{eval_data, read_inputs, targets_for, to_network_inputs};
+use super::data::{eval_data, read_inputs, targets_for};
 use super::error::{CliError, write_file};
 use super::report::{self, Scores};
 use nnplay::data::{Scaling, Task};
@@ -40,7 +40,8 @@ pub fn predict(args: PredictArgs) -> Result<(), CliError> {
     let (file, net) = load(&args.model)?;
     let ignore = args.ignore.as_deref().or(target_of(&file));
     let raw = read_inputs(&args.csv, &file.input_columns(), ignore)?;
-    let x = to_network_inputs(raw, file.features(), file.scaler.as_ref())
+    let x = file
+        .network_inputs(raw.view())
         .map_err(|e| CliError::file(&args.csv, e))?;
     let out = net.predict(x.view())?;
     let task = task_of(&file, &net);
@@ -113,8 +114,9 @@ pub fn eval(args: EvalArgs) -> Result<(), CliError> {
     let (file, net) = load(&args.model)?;
     let task = task_of(&file, &net);
     let (ds, name) = eval_data(&args.data, file.classes.as_deref(), target_of(&file))?;
-    let x = to_network_inputs(ds.x.clone(), file.features(), file.scaler.as_ref())?;
-    net.check_input(&x.view())
+    let x = file
+        .network_inputs(ds.x.view())
+        .and_then(|x| net.check_input(&x.view()).map(|()| x))
         .map_err(|e| CliError::usage(format!("{name}: {e}")))?;
     let y = targets_for(&ds, net.out_dim())?;
     let loss = file
