@@ -4,89 +4,20 @@
 //! the library's predictions. When Python's `onnx` package happens to be installed, its checker
 //! validates the file too (it is not required: the test says so and goes on).
 
+mod cli_support;
+
+use cli_support::*;
 use nnplay::data::{FeatureSet, Scaler, Scaling};
 use nnplay::io::model_file;
 use nnplay::io::onnx::{self, OnnxOptions};
 use nnplay::playground::{Playground, PlaygroundConfig};
 use nnplay::prelude::*;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::PathBuf;
+use std::process::Command;
 
 // ---------------------------------------------------------------------------------------------
-// Running the binary
+// The binary's output (running it: tests/cli_support)
 // ---------------------------------------------------------------------------------------------
-
-fn nnplay(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nnplay"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A fresh directory for one test's files.
-fn temp_dir(name: &str) -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "nnplay-cli-{}-{}-{name}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("utf-8 temp path")
-}
-
-/// Asserts success and returns stdout.
-fn ok(args: &[&str]) -> String {
-    let o = nnplay(args);
-    assert!(o.status.success(), "nnplay {args:?} failed: {}", stderr(&o));
-    stdout(&o)
-}
-
-/// Asserts a clean failure (non-zero exit, exactly one `error: …` line, no panic) and returns
-/// that line.
-fn fails(args: &[&str]) -> String {
-    let o = nnplay(args);
-    let err = stderr(&o);
-    assert!(
-        !o.status.success(),
-        "nnplay {args:?} should fail; stdout: {}",
-        stdout(&o)
-    );
-    assert_ne!(
-        o.status.code(),
-        Some(101),
-        "nnplay {args:?} panicked: {err}"
-    );
-    assert!(
-        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
-        "nnplay {args:?} panicked: {err}"
-    );
-    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "nnplay {args:?} should print one line, got: {err}"
-    );
-    assert!(
-        lines[0].starts_with("error: "),
-        "nnplay {args:?}: {}",
-        lines[0]
-    );
-    lines[0].to_string()
-}
 
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))

@@ -5,59 +5,12 @@
 //! (tests/cli.rs covers the rest of the binary; tests/e2e/model_file.test.mjs clicks the page's
 //! real Download button.)
 
+mod cli_support;
+
+use cli_support::*;
 use nnplay::io::model_file::{self, ModelFile};
 use nnplay::playground::Playground;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn nnplay(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nnplay"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-/// A fresh directory for one test's files.
-fn temp_dir(name: &str) -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "nnplay-model-cli-{}-{}-{name}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("utf-8 temp path")
-}
-
-/// Asserts success and returns stdout.
-fn ok(args: &[&str]) -> String {
-    let o = nnplay(args);
-    assert!(
-        o.status.success(),
-        "nnplay {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// Asserts a clean failure with one `error: …` line on stderr and returns it.
-fn fails(args: &[&str]) -> String {
-    let o = nnplay(args);
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(!o.status.success(), "nnplay {args:?} should fail");
-    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "nnplay {args:?}: {err}");
-    assert!(
-        lines[0].starts_with("error: ") && !err.contains("panicked"),
-        "{err}"
-    );
-    lines[0].to_string()
-}
 
 /// A page session trained a little, as the page would download it.
 fn page_model(query: &str, batches: usize, dir: &Path) -> (Playground, PathBuf) {

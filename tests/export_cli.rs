@@ -3,33 +3,17 @@
 //! Keras script, when `NNPLAY_PYTHON` is set; see tests/export.rs) and that the data export is
 //! the very data and split the model was trained on.
 
+mod cli_support;
 mod export_support;
 
+use cli_support::{nnplay, ok};
 use export_support::*;
 use nnplay::data::csv_export::to_csv_with_split;
 use nnplay::data::{DatasetKind, generate};
 use nnplay::playground::PlaygroundConfig;
 use serde_json::json;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn nnplay(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nnplay"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-/// Runs the binary and returns its stdout, failing the test with its stderr otherwise.
-fn ok(args: &[&str]) -> String {
-    let o = nnplay(args);
-    assert!(
-        o.status.success(),
-        "nnplay {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use std::process::Command;
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
