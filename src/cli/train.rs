@@ -127,32 +127,22 @@ pub fn run(args: Box<TrainArgs>) -> Result<(), CliError> {
         samples,
         stopped: history.stopped,
     };
+    let summary = RunSummary {
+        config: &config,
+        prepared: &prepared,
+        net: &net,
+        train: &train_config,
+        metric,
+        run: &run,
+        train_scores,
+        test_scores,
+        query: query.as_deref(),
+        args: &args,
+    };
     let text = if args.json {
-        json_report(
-            &config,
-            &prepared,
-            &net,
-            &train_config,
-            metric,
-            &run,
-            train_scores,
-            test_scores,
-            query.as_deref(),
-            &args,
-        )
+        summary.json()
     } else {
-        text_report(
-            &config,
-            &prepared,
-            &net,
-            &train_config,
-            metric,
-            &run,
-            train_scores,
-            test_scores,
-            query.as_deref(),
-            &args,
-        )
+        summary.text()
     };
     report::stdout(&text)
 }
@@ -494,112 +484,131 @@ fn layer_line(net: &Network) -> String {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn text_report(
-    config: &PlaygroundConfig,
-    prepared: &Prepared,
-    net: &Network,
-    train: &TrainConfig,
+/// Everything the end-of-run report says: the run's settings, data, network and scores.
+#[derive(Clone, Copy)]
+struct RunSummary<'a> {
+    config: &'a PlaygroundConfig,
+    prepared: &'a Prepared,
+    net: &'a Network,
+    train: &'a TrainConfig,
     metric: Metric,
-    run: &RunFacts,
+    run: &'a RunFacts,
     train_scores: Scores,
     test_scores: Scores,
-    query: Option<&str>,
-    args: &TrainArgs,
-) -> String {
-    let mut t = String::new();
-    t.push_str(&format!("data      {}\n", prepared.describe(config)));
-    t.push_str(&format!("task      {}\n", report::task_name(prepared.task)));
-    if let Some(f) = &prepared.features {
-        t.push_str(&format!("inputs    {}\n", f.names().join(", ")));
-    }
-    t.push_str(&format!("network   {}\n", layer_line(net)));
-    t.push_str(&format!("training  {}\n", report::training_line(train)));
-    let rate = |n: f64| {
-        if run.seconds > 0.0 {
-            n / run.seconds
-        } else {
-            f64::INFINITY
-        }
-    };
-    t.push_str(&format!(
-        "time      {} epochs in {:.3} s ({:.1} epochs/s, {:.0} samples/s)\n",
-        run.epochs,
-        run.seconds,
-        rate(run.epochs as f64),
-        rate(run.samples as f64)
-    ));
-    if run.stopped != StopReason::Completed {
-        t.push_str("          stopped early\n");
-    }
-    t.push('\n');
-    t.push_str(&format!(
-        "{:<9} {:>10}  {:>10}\n",
-        "",
-        format!("loss ({})", train.loss),
-        metric.name()
-    ));
-    for (name, s) in [("train", train_scores), ("test", test_scores)] {
-        t.push_str(&format!(
-            "{name:<9} {:>10}  {:>10}\n",
-            report::number(s.loss),
-            report::metric_value(metric, s.metric)
-        ));
-    }
-    t.push('\n');
-    if let Some(q) = query {
-        t.push_str(&format!("page link ?{q}\n"));
-    }
-    if let Some(p) = &args.save {
-        t.push_str(&format!("saved     {}\n", p.display()));
-    }
-    if let Some(p) = &args.export {
-        t.push_str(&format!(
-            "exported  {} (ONNX opset {})\n",
-            p.display(),
-            onnx::OPSET
-        ));
-    }
-    t
+    query: Option<&'a str>,
+    args: &'a TrainArgs,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn json_report(
-    config: &PlaygroundConfig,
-    prepared: &Prepared,
-    net: &Network,
-    train: &TrainConfig,
-    metric: Metric,
-    run: &RunFacts,
-    train_scores: Scores,
-    test_scores: Scores,
-    query: Option<&str>,
-    args: &TrainArgs,
-) -> String {
-    let scores = |s: Scores| serde_json::json!({"loss": s.loss, metric.name(): s.metric});
-    let value = serde_json::json!({
-        "data": prepared.describe(config),
-        "task": prepared.task.token(),
-        "n_train": prepared.x_train.nrows(),
-        "n_test": prepared.x_test.nrows(),
-        "network": layer_line(net),
-        "n_params": net.n_params(),
-        "loss_name": train.loss.to_string(),
-        "optimizer": train.optimizer.name(),
-        // Through the f32's shortest decimal, so 0.03 is not printed as 0.029999999329447746.
-        "learning_rate": train.learning_rate.to_string().parse::<f64>().unwrap_or(f64::NAN),
-        "batch_size": train.batch_size,
-        "epochs": run.epochs,
-        "seconds": run.seconds,
-        "samples_per_s": if run.seconds > 0.0 { run.samples as f64 / run.seconds } else { 0.0 },
-        "metric": metric.name(),
-        "train": scores(train_scores),
-        "test": scores(test_scores),
-        "stopped": run.stopped,
-        "query": query,
-        "scaling": prepared.scaler.as_ref().map(|s| s.kind),
-        "saved": args.save.as_ref().map(|p| p.display().to_string()),
-        "exported": args.export.as_ref().map(|p| p.display().to_string()),
-    });
-    format!("{value}\n")
+impl RunSummary<'_> {
+    /// The report for a terminal.
+    fn text(&self) -> String {
+        let RunSummary {
+            config,
+            prepared,
+            net,
+            train,
+            metric,
+            run,
+            train_scores,
+            test_scores,
+            query,
+            args,
+        } = *self;
+        let mut t = String::new();
+        t.push_str(&format!("data      {}\n", prepared.describe(config)));
+        t.push_str(&format!("task      {}\n", report::task_name(prepared.task)));
+        if let Some(f) = &prepared.features {
+            t.push_str(&format!("inputs    {}\n", f.names().join(", ")));
+        }
+        t.push_str(&format!("network   {}\n", layer_line(net)));
+        t.push_str(&format!("training  {}\n", report::training_line(train)));
+        let rate = |n: f64| {
+            if run.seconds > 0.0 {
+                n / run.seconds
+            } else {
+                f64::INFINITY
+            }
+        };
+        t.push_str(&format!(
+            "time      {} epochs in {:.3} s ({:.1} epochs/s, {:.0} samples/s)\n",
+            run.epochs,
+            run.seconds,
+            rate(run.epochs as f64),
+            rate(run.samples as f64)
+        ));
+        if run.stopped != StopReason::Completed {
+            t.push_str("          stopped early\n");
+        }
+        t.push('\n');
+        t.push_str(&format!(
+            "{:<9} {:>10}  {:>10}\n",
+            "",
+            format!("loss ({})", train.loss),
+            metric.name()
+        ));
+        for (name, s) in [("train", train_scores), ("test", test_scores)] {
+            t.push_str(&format!(
+                "{name:<9} {:>10}  {:>10}\n",
+                report::number(s.loss),
+                report::metric_value(metric, s.metric)
+            ));
+        }
+        t.push('\n');
+        if let Some(q) = query {
+            t.push_str(&format!("page link ?{q}\n"));
+        }
+        if let Some(p) = &args.save {
+            t.push_str(&format!("saved     {}\n", p.display()));
+        }
+        if let Some(p) = &args.export {
+            t.push_str(&format!(
+                "exported  {} (ONNX opset {})\n",
+                p.display(),
+                onnx::OPSET
+            ));
+        }
+        t
+    }
+
+    /// The report as one JSON object (`--json`).
+    fn json(&self) -> String {
+        let RunSummary {
+            config,
+            prepared,
+            net,
+            train,
+            metric,
+            run,
+            train_scores,
+            test_scores,
+            query,
+            args,
+        } = *self;
+        let scores = |s: Scores| serde_json::json!({"loss": s.loss, metric.name(): s.metric});
+        let value = serde_json::json!({
+            "data": prepared.describe(config),
+            "task": prepared.task.token(),
+            "n_train": prepared.x_train.nrows(),
+            "n_test": prepared.x_test.nrows(),
+            "network": layer_line(net),
+            "n_params": net.n_params(),
+            "loss_name": train.loss.to_string(),
+            "optimizer": train.optimizer.name(),
+            // Through the f32's shortest decimal, so 0.03 is not printed as 0.029999999329447746.
+            "learning_rate": train.learning_rate.to_string().parse::<f64>().unwrap_or(f64::NAN),
+            "batch_size": train.batch_size,
+            "epochs": run.epochs,
+            "seconds": run.seconds,
+            "samples_per_s": if run.seconds > 0.0 { run.samples as f64 / run.seconds } else { 0.0 },
+            "metric": metric.name(),
+            "train": scores(train_scores),
+            "test": scores(test_scores),
+            "stopped": run.stopped,
+            "query": query,
+            "scaling": prepared.scaler.as_ref().map(|s| s.kind),
+            "saved": args.save.as_ref().map(|p| p.display().to_string()),
+            "exported": args.export.as_ref().map(|p| p.display().to_string()),
+        });
+        format!("{value}\n")
+    }
 }
