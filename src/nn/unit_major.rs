@@ -277,6 +277,41 @@ fn step_on<const P: usize>(
     step(shapes, params, batch, P, ub, grads, rng)
 }
 
+/// The loss of a one-output network on its `rows` values `z`: writes the output `a` and δ of the
+/// output unit, `grad` is scratch. Linear output with squared error has Loss::value_and_grad
+/// inlined and a = z written in the same loop: the general branch copies z to a first, and a
+/// slice copy is a `memory.copy`, which V8 runs as a call out of the compiled code.
+#[inline(always)]
+fn single_output_loss(
+    activation: Activation,
+    loss: Loss,
+    z: &[f32],
+    a: &mut [f32],
+    y: &[f32],
+    delta: &mut [f32],
+    grad: &mut [f32],
+) -> f32 {
+    let rows = z.len();
+    if activation == Activation::Linear && loss == Loss::MeanSquaredError {
+        let mut total = 0.0f64;
+        for r in 0..rows {
+            let (square, slope) = squared_error(z[r], y[r], rows as f32);
+            total += square as f64;
+            delta[r] = slope;
+            a[r] = z[r];
+        }
+        (total / rows as f64) as f32
+    } else if loss.uses_logits() {
+        activation.forward(z, a, 1);
+        loss.value_and_grad(z, y, delta, 1)
+    } else {
+        activation.forward(z, a, 1);
+        let v = loss.value_and_grad(a, y, grad, 1);
+        activation.backward(z, a, grad, delta, 1);
+        v
+    }
+}
+
 /// [`loss_and_gradient`] on `p = padded_lanes(batch.rows)` lanes.
 #[inline(always)]
 fn step(
@@ -329,30 +364,16 @@ fn step(
     let out = &mut layers[last];
     let mut value = if out_dim == 1 {
         let (z, a) = (&out.z[..rows], &mut out.a[..rows]);
-        let d = &mut delta[..p];
-        d.fill(0.0);
-        if top.activation == Activation::Linear && loss == Loss::MeanSquaredError {
-            // Loss::value_and_grad inlined, a = z written in the same loop: the general branch
-            // copies z to a first, and a slice copy is a `memory.copy`, which V8 runs as a call
-            // out of the compiled code.
-            let mut total = 0.0f64;
-            for r in 0..rows {
-                let (square, slope) = squared_error(z[r], y[r], rows as f32);
-                total += square as f64;
-                d[r] = slope;
-                a[r] = z[r];
-            }
-            (total / rows as f64) as f32
-        } else if loss.uses_logits() {
-            top.activation.forward(z, a, 1);
-            loss.value_and_grad(z, y, &mut d[..rows], 1)
-        } else {
-            top.activation.forward(z, a, 1);
-            let g = &mut top_grad[..rows];
-            let v = loss.value_and_grad(a, y, g, 1);
-            top.activation.backward(z, a, g, &mut d[..rows], 1);
-            v
-        }
+        delta[..p].fill(0.0);
+        single_output_loss(
+            top.activation,
+            loss,
+            z,
+            a,
+            y,
+            &mut delta[..rows],
+            &mut top_grad[..rows],
+        )
     } else {
         lanes_to_rows(&out.z, top_z, rows, p, out_dim);
         top.activation.forward(top_z, top_a, out_dim);
@@ -509,26 +530,15 @@ fn whole_network_step<const V: usize>(
     let top = shapes[last];
     let z = &acts[base..base + rows];
     delta[..p].fill(0.0);
-    let mut value = if top.activation == Activation::Linear && loss == Loss::MeanSquaredError {
-        // As in the general body: Loss::value_and_grad inlined, a = z in the same loop.
-        let mut total = 0.0f64;
-        for r in 0..rows {
-            let (square, slope) = squared_error(z[r], y[r], rows as f32);
-            total += square as f64;
-            delta[r] = slope;
-            top_a[r] = z[r];
-        }
-        (total / rows as f64) as f32
-    } else if loss.uses_logits() {
-        top.activation.forward(z, top_a, 1);
-        loss.value_and_grad(z, y, &mut delta[..rows], 1)
-    } else {
-        top.activation.forward(z, top_a, 1);
-        let v = loss.value_and_grad(top_a, y, top_grad, 1);
-        top.activation
-            .backward(z, top_a, top_grad, &mut delta[..rows], 1);
-        v
-    };
+    let mut value = single_output_loss(
+        top.activation,
+        loss,
+        z,
+        &mut top_a[..rows],
+        y,
+        &mut delta[..rows],
+        &mut top_grad[..rows],
+    );
 
     for l in (0..=last).rev() {
         let s = &shapes[l];
