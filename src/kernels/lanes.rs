@@ -79,18 +79,43 @@ pub fn layer_backward_small(
     k: usize,
     n: usize,
 ) {
-    assert!(
-        p % LANES == 0
-            && p <= SMALL_BATCH_LANES
-            && a.len() >= k * p
-            && d.len() >= n * p
-            && w.len() == k * n
-            && dw.len() == k * n
-            && db.len() == n
-    );
-    assert!(below.as_ref().is_none_or(|g| g.len() >= k * p));
-    // SAFETY: the asserts are the function's requirements.
+    assert!(backward_small_fits(
+        a,
+        d,
+        w,
+        dw,
+        db,
+        below.as_deref(),
+        p,
+        k,
+        n
+    ));
+    // SAFETY: the assert is the function's requirement.
     unsafe { layer_backward_small_unchecked(a, d, w, dw, db, below, p, k, n) }
+}
+
+/// The buffer sizes [`layer_backward_small_unchecked`] requires.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn backward_small_fits(
+    a: &[f32],
+    d: &[f32],
+    w: &[f32],
+    dw: &[f32],
+    db: &[f32],
+    below: Option<&[f32]>,
+    p: usize,
+    k: usize,
+    n: usize,
+) -> bool {
+    p % LANES == 0
+        && p <= SMALL_BATCH_LANES
+        && a.len() >= k * p
+        && d.len() >= n * p
+        && w.len() == k * n
+        && dw.len() == k * n
+        && db.len() == n
+        && below.is_none_or(|g| g.len() >= k * p)
 }
 
 /// [`layer_backward_small`] without its checks, for a caller whose buffers have the sizes by
@@ -113,16 +138,17 @@ pub unsafe fn layer_backward_small_unchecked(
     k: usize,
     n: usize,
 ) {
-    debug_assert!(
-        p % LANES == 0
-            && p <= SMALL_BATCH_LANES
-            && a.len() >= k * p
-            && d.len() >= n * p
-            && w.len() == k * n
-            && dw.len() == k * n
-            && db.len() == n
-            && below.as_ref().is_none_or(|g| g.len() >= k * p)
-    );
+    debug_assert!(backward_small_fits(
+        a,
+        d,
+        w,
+        dw,
+        db,
+        below.as_deref(),
+        p,
+        k,
+        n
+    ));
     // SAFETY: the caller's guarantee covers every row the tiles read and write.
     unsafe {
         match p / LANES {
