@@ -216,6 +216,8 @@ pub struct ViewSettings {
     pub speed: super::speed::Speed,
     /// The open teaching-tool panel, if any.
     pub tool: Option<super::tool::Tool>,
+    /// Presenter mode: large type, thick lines, high contrast, only the essential controls.
+    pub present: bool,
 }
 
 // The head rule (what `auto` means per task, which pairs suit it) is the library's, shared with

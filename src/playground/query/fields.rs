@@ -398,6 +398,17 @@ const TRAILING: &[Own] = &[
         },
     },
     Own {
+        key: "present",
+        field: "presenter mode",
+        description: "Large type, thick lines and high contrast for a projector, with only the essential controls.",
+        view: true,
+        get: |s| bit(s.view.present),
+        set: |s, t| {
+            s.view.present = flag(t)?;
+            Ok(())
+        },
+    },
+    Own {
         key: "tool",
         field: "teaching tool",
         description: "The open teaching-tool panel: race, inspector, landscape, health or lessons (empty: none).",
