@@ -17,6 +17,8 @@ import { fmtCount, fmtEpoch } from './ui/format.js';
 import { Pacer, paints } from './ui/pace.js';
 import { BUILDS } from './wasm-build.js';
 import { ToolPanels } from './ui/tools.js';
+import { Shortcuts } from './ui/shortcuts.js';
+import { setCurveWidth } from './ui/losschart.js';
 import './ui/tools/index.js';
 
 const $ = (id) => document.getElementById(id);
@@ -35,6 +37,7 @@ export class Page {
     this.query = '';
     this.state = null;
     this.snapshot = null;
+    this.pendingArchitecture = null;
     this.playing = false;
     this.latest = null; // newest frame not drawn yet
     this.rafPending = false;
@@ -187,12 +190,16 @@ export class Page {
     this.sources.sync(state);
     this.legendLabels();
     if (state.diverged) this.showMessage(state.diverged);
+    this.setPresenting(getValue(query, 'present') === '1');
     this.tools.sync(getValue(query, 'tool') || '');
     this.tools.config(description);
   }
 
   onFrame(msg) {
-    if (msg.describe) this.applyDescription(msg.describe);
+    if (msg.describe) {
+      this.pendingArchitecture = null;
+      this.applyDescription(msg.describe);
+    }
     if (msg.snapshot) {
       this.snapshot = msg.snapshot;
       const hidden = this.snapshot.layers.slice(0, -1);
@@ -279,15 +286,20 @@ export class Page {
 
   // ---------- the network ----------
   hiddenSizes() {
+    if (this.pendingArchitecture) return [...this.pendingArchitecture.sizes];
     return this.snapshot ? this.snapshot.layers.slice(0, -1).map((l) => l.out_dim) : [];
   }
 
   /** Each hidden layer's activation token, as the network Rust built has it. */
   activations() {
+    if (this.pendingArchitecture) return [...this.pendingArchitecture.acts];
     return this.snapshot ? this.snapshot.layers.slice(0, -1).map((l) => l.activation) : [];
   }
 
   setArchitecture(sizes, acts) {
+    // Two quick clicks (or + then − on the keyboard) must build on each other, not on the
+    // network drawn before the worker answered the first one.
+    this.pendingArchitecture = { sizes: [...sizes], acts: [...acts] };
     this.change({ layers: sizes.join(','), act: acts.join(',') });
   }
 
@@ -337,11 +349,8 @@ export class Page {
       this.clearMessage();
       this.send({ type: 'reset' });
     });
-    document.addEventListener('keydown', (e) => {
-      if (e.code !== 'Space' || e.target.closest('input, select, textarea, button')) return;
-      e.preventDefault();
-      $('play').click();
-    });
+    this.shortcuts = new Shortcuts();
+    $('present').addEventListener('click', () => this.change({ present: this.presenting ? '0' : '1' }));
     $('add-layer').addEventListener('click', () => {
       const sizes = this.hiddenSizes();
       const acts = this.activations();
@@ -360,6 +369,19 @@ export class Page {
     });
     $('share').addEventListener('click', () => this.copyLink());
     $('export').addEventListener('click', () => this.send({ type: 'export' }));
+  }
+
+  /** Presenter mode: the CSS does the type and the layout; canvases get thicker lines. */
+  setPresenting(on) {
+    if (on === this.presenting) return;
+    this.presenting = on;
+    document.body.classList.toggle('present', on);
+    $('present').setAttribute('aria-pressed', String(on));
+    this.network.setLineScale(on ? 2 : 1);
+    setCurveWidth(on ? 4 : 2);
+    this.chart.redraw(true);
+    // The layout changed size: the network and the plane measure their boxes again.
+    requestAnimationFrame(() => window.dispatchEvent(new Event('resize')));
   }
 
   async copyLink() {

@@ -59,7 +59,7 @@ async function startServer() {
  * loads the playground with that query string in a new page and waits until the first frame is
  * drawn; its `errors` array collects console errors and uncaught exceptions.
  */
-export async function startPlayground({ width = 1366, height = 768 } = {}) {
+export async function startPlayground({ width = 1366, height = 768, ...device } = {}) {
   const server = await startServer();
   const profile = mkdtempSync(join(tmpdir(), 'nnplay-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -67,6 +67,8 @@ export async function startPlayground({ width = 1366, height = 768 } = {}) {
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width, height },
+    // Phones and tablets: `hasTouch`, `isMobile`, `deviceScaleFactor`; `colorScheme`, `reducedMotion`.
+    ...device,
     permissions: ['clipboard-read', 'clipboard-write'],
   });
   context.setDefaultTimeout(60_000);

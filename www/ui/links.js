@@ -56,7 +56,7 @@ const STRONG = 0.6;
  * draws 1-pixel curves much faster than wider ones, and a few large strokes much faster than
  * thousands of small ones. Only the strongest links get a wider stroke of their own on top.
  */
-export function paint(ctx, { W, H, dpr, ends, index, block, colors }, params) {
+export function paint(ctx, { W, H, dpr, ends, index, block, colors, lineScale = 1 }, params) {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, W, H);
   const n = index.length;
@@ -82,7 +82,7 @@ export function paint(ctx, { W, H, dpr, ends, index, block, colors }, params) {
       const level = Math.min(LEVELS - 1, Math.floor(mag * LEVELS));
       curve(paths[(values[i] >= 0 ? 0 : LEVELS) + level], ...at(i));
     }
-    ctx.lineWidth = 1;
+    ctx.lineWidth = lineScale;
     for (let level = 0; level < LEVELS; level++) {
       ctx.globalAlpha = 0.15 + (0.85 * (level + 0.5)) / LEVELS;
       ctx.strokeStyle = colors.pos;
@@ -97,7 +97,7 @@ export function paint(ctx, { W, H, dpr, ends, index, block, colors }, params) {
     if (dense && mag <= STRONG) continue;
     ctx.strokeStyle = w >= 0 ? colors.pos : colors.neg;
     ctx.globalAlpha = dense ? 0.15 + 0.85 * mag : 0.3 + 0.7 * mag;
-    ctx.lineWidth = dense ? 1 + 2.5 * (mag - STRONG) : 0.6 + 5 * mag;
+    ctx.lineWidth = lineScale * (dense ? 1 + 2.5 * (mag - STRONG) : 0.6 + 5 * mag);
     ctx.beginPath();
     curve(ctx, ...at(i));
     ctx.stroke();

@@ -9,6 +9,11 @@
 const STRIDE = 6; // [steps, epoch, train_loss, test_loss, train_metric, test_metric]
 /** The plot area's margins in CSS pixels: room for the y labels, the x labels and their title. */
 export const PLOT = { left: 52, right: 18, top: 8, bottom: 36 };
+/** Width of the loss curves in CSS pixels (presenter mode doubles it). */
+let curveWidth = 2;
+export function setCurveWidth(width) {
+  curveWidth = width;
+}
 const TRAIN = '#0072b2'; // Okabe–Ito blue
 const TEST = '#d55e00'; // Okabe–Ito vermillion
 const AXIS = '#9aa6ae';
@@ -101,7 +106,7 @@ export function drawLossChart(ctx, width, height, history, logScale, hoverEpoch)
   ctx.beginPath();
   ctx.rect(area.x, area.y - 2, area.w + 2, area.h + 4);
   ctx.clip();
-  ctx.lineWidth = 2;
+  ctx.lineWidth = curveWidth;
   ctx.lineJoin = 'round';
   for (const [c, colour] of [[2, TRAIN], [3, TEST]]) {
     ctx.strokeStyle = colour;

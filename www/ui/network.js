@@ -67,6 +67,13 @@ export class NetworkView {
     this.colors = { neg, pos };
   }
 
+  /** Thicker links (presenter mode: a projector washes thin lines out). */
+  setLineScale(scale) {
+    if (this.lineScale === scale) return;
+    this.lineScale = scale;
+    if (this.layout) this.relayout();
+  }
+
   /** Feature images for every possible feature (token → ImageData), rendered once in Rust. */
   setFeatureCatalog(catalog) {
     const tokens = Object.keys(catalog);
@@ -157,7 +164,7 @@ export class NetworkView {
     this.hoverNeuron = -1;
     const first = layers[0];
     const block = first ? { offset: first.offset, inDim: first.in_dim, outDim: first.out_dim } : null;
-    this.linkLayer.setLayout({ W, H, dpr, colors: this.colors, ...packLinks(this.linkGeom, block) });
+    this.linkLayer.setLayout({ W, H, dpr, colors: this.colors, lineScale: this.lineScale || 1, ...packLinks(this.linkGeom, block) });
     this.linkLayer.draw(this.params, { now: true });
     this.buildNodes();
     this.buildHeads();

@@ -40,6 +40,20 @@ export class PlaneView {
       this.drawOverlay();
     });
     this.overlay.addEventListener('contextmenu', (e) => e.preventDefault());
+    // The keyboard's way in: a cursor moved by the arrow keys does what the mouse pointer does.
+    this.overlay.tabIndex = 0;
+    this.overlay.setAttribute('role', 'application');
+    this.overlay.setAttribute('aria-roledescription', 'output plot');
+    this.overlay.setAttribute('aria-describedby', 'hover-readout');
+    this.labelOverlay();
+    this.overlay.addEventListener('keydown', (e) => this.onKey(e));
+    this.overlay.addEventListener('focus', () => {
+      if (!this.hover) this.moveCursor({ x1: 0, x2: 0, inside: true });
+    });
+    this.overlay.addEventListener('blur', () => {
+      this.hover = null;
+      this.drawOverlay();
+    });
     new ResizeObserver(() => this.resize()).observe(this.overlay);
   }
 
@@ -62,8 +76,34 @@ export class PlaneView {
   setDrawing(on, label) {
     this.drawing = on;
     if (label != null) this.drawLabel = label;
-    this.overlay.style.cursor = on ? 'copy' : 'crosshair';
+    this.overlay.classList.toggle('placing', on);
+    this.labelOverlay();
     this.drawOverlay();
+  }
+
+  labelOverlay() {
+    const how = this.drawing
+      ? 'Arrow keys move the cursor (with Shift, in larger steps); Enter adds a point of the chosen class there; Delete removes the nearest point.'
+      : 'Arrow keys move a cursor and the read-out below says what the network predicts there.';
+    this.overlay.setAttribute('aria-label', `Output plot: the network's prediction over the plane, with the data points. ${how}`);
+  }
+
+  /** Arrow keys move the cursor a quarter unit (Shift: one unit); Enter and Delete edit points. */
+  onKey(e) {
+    const step = e.shiftKey ? 1 : 0.25;
+    const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    const at = this.hover && this.hover.inside ? this.hover : { x1: 0, x2: 0 };
+    if (moves[e.key]) {
+      e.preventDefault();
+      const [dx, dy] = moves[e.key];
+      this.moveCursor({ x1: clamp(at.x1 + dx), x2: clamp(at.x2 + dy), inside: true });
+    } else if ((e.key === 'Enter' || e.key === ' ') && this.drawing) {
+      e.preventDefault();
+      this.send({ type: 'add_point', x1: at.x1, x2: at.x2, label: this.drawLabel });
+    } else if ((e.key === 'Delete' || e.key === 'Backspace') && this.drawing) {
+      e.preventDefault();
+      this.send({ type: 'remove_near', x1: at.x1, x2: at.x2, maxDistance: 0.6 });
+    }
   }
 
   /** Rust's RGBA image of the output (`{res, rgba}`): painted soon, or `now`. */
@@ -213,7 +253,11 @@ export class PlaneView {
   }
 
   onDown(e) {
-    if (!this.drawing) return;
+    // A tap shows what hovering shows: the prediction under the finger.
+    if (!this.drawing) {
+      this.onMove(e);
+      return;
+    }
     const p = this.toPlane(e.clientX, e.clientY);
     if (!p.inside) return;
     e.preventDefault();
@@ -232,7 +276,11 @@ export class PlaneView {
   }
 
   onMove(e) {
-    const p = this.toPlane(e.clientX, e.clientY);
+    this.moveCursor(this.toPlane(e.clientX, e.clientY));
+  }
+
+  /** The pointer or the keyboard's cursor is at `p`: draw it and ask for the prediction there. */
+  moveCursor(p) {
     this.hover = p;
     if (this.drag) {
       this.drag.x1 = clamp(p.x1);
@@ -263,6 +311,11 @@ export class PlaneView {
   showPrediction({ x1, x2, output }) {
     this.predictPending = false;
     if (!this.hover || !this.hover.inside) return;
+    // The cursor moved on while this answer was on its way: ask again for where it is now.
+    if (this.hover.x1 !== x1 || this.hover.x2 !== x2) {
+      this.predictPending = true;
+      this.send({ type: 'predict', x1: this.hover.x1, x2: this.hover.x2, id: ++this.predictId });
+    }
     const at = `(${x1.toFixed(2)}, ${x2.toFixed(2)})`;
     const st = this.state;
     if (st.task === 'regression') {

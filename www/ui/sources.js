@@ -61,7 +61,10 @@ export class SourcePanels {
   frameStatus(error) {
     const { state } = this;
     if (!state || state.source !== 'points') return;
-    $('draw-status').textContent = error || `${fmtCount(state.n_train)} training and ${fmtCount(state.n_test)} test points.`;
+    const counts = `${fmtCount(state.n_train)} training and ${fmtCount(state.n_test)} test points.`;
+    // An empty plane is where drawing starts, not a failure: say what to do instead of the trainer's error.
+    if (state.n_train === 0) $('draw-status').textContent = `${counts} Click or tap the plane to add one.`;
+    else $('draw-status').textContent = error || counts;
   }
 
   /** Progress of a shipped data file: `{phase: loading|loaded|failed, dataset, file, loaded, total, message}`. */
