@@ -29,7 +29,7 @@ const LARGEST = 'dataset=spiral&features=x1,x2,x1_squared,x2_squared,x1_x2,sin_x
 const PICTURES = ['boundary', 'neurons', 'links', 'chart', 'readouts'];
 
 /** Starts scripts/serve.mjs on a free port with request logging; returns its URL and log. */
-async function startServer() {
+export async function startServer() {
   const child = spawn(process.execPath, [join(ROOT, 'scripts', 'serve.mjs')], {
     env: { ...process.env, PORT: '0', NNPLAY_LOG_REQUESTS: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -120,7 +120,7 @@ async function play(context, base, query, speed, seconds) {
 }
 
 /** One cold load of the default page: bytes sent until the first boundary, and its time. */
-async function startup(server) {
+export async function startup(server) {
   const { context, close } = await launch();
   try {
     const page = await context.newPage();

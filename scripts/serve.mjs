@@ -1,5 +1,7 @@
-// Tiny dependency-free static file server for the playground: serves the repository root on
-// 127.0.0.1 so that index.html, www/ and the generated www/pkg/ load as ES modules and wasm.
+// Tiny static file server for the playground: serves the repository root on 127.0.0.1 so that
+// index.html, www/ and the generated www/pkg/ load as ES modules and wasm. Before it answers
+// for the page itself or the bundle in www/dist/, it rebundles www/ if a source changed since
+// (scripts/bundle.mjs, esbuild from node_modules), so an edit shows on the next reload.
 // Port from $PORT (default 8080; 0 picks a free port). The first line printed is the URL, which
 // scripts/test.sh reads to learn the port. With NNPLAY_LOG_REQUESTS=1 every answer is printed
 // after it as one JSON line ({"status", "path", "bytes"}), which the start-up benchmark counts.
@@ -53,12 +55,24 @@ function resolvePath(urlPath) {
   return ALLOWED.includes(top) ? full : null;
 }
 
-const server = createServer((req, res) => {
+/** Rebundles www/ when needed; without esbuild installed it serves the bundle that is there. */
+async function freshBundle(path) {
+  if (path !== '/' && path !== '/index.html' && !path.startsWith('/www/dist/')) return;
+  try {
+    const { ensureBundle } = await import('./bundle.mjs');
+    await ensureBundle();
+  } catch (err) {
+    console.error(`serve.mjs: could not bundle www/: ${err.message}`);
+  }
+}
+
+const server = createServer(async (req, res) => {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
   }
   const path = new URL(req.url, 'http://x').pathname;
+  await freshBundle(path);
   const file = resolvePath(path);
   let st = null;
   try {

@@ -7,5 +7,6 @@ source scripts/ensure-deps.sh
 
 ensure_node_modules          # brings binaryen's wasm-opt for the release build
 ./scripts/build-wasm.sh
+node scripts/bundle.mjs
 echo "==> serving the playground (Ctrl-C to stop)"
 exec node scripts/serve.mjs

@@ -35,8 +35,9 @@ ensure_wasm_tools
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 cargo test --target wasm32-unknown-unknown --test web
 
-step "build the wasm package"
+step "build the wasm package and bundle the page"
 ./scripts/build-wasm.sh
+node scripts/bundle.mjs
 
 step "browser end-to-end tests"
 log="$(mktemp)"

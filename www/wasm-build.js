@@ -16,17 +16,20 @@ const RELAXED_PROBE = new Uint8Array([
   0xfd, 0x85, 0x02, 0x0b, // f32x4.relaxed_madd, end
 ]);
 
-/** Each build: its glue module's URL (resolved against this file, so any page can load it),
+/** www/, found from this module's URL: the source lives in www/, the page's bundle (scripts/bundle.mjs) in www/dist/. */
+const WWW = new URL(/\/dist\/[^/]*$/.test(new URL(import.meta.url).pathname) ? '../' : './', import.meta.url);
+
+/** Each build: its glue module's URL (resolved against www/, so any page can load it),
  * its wasm file, and what it means, for a tooltip. */
 export const BUILDS = {
   'relaxed-simd': {
-    url: new URL('./pkg-relaxed/nnplay.js', import.meta.url).href,
-    wasm: new URL('./pkg-relaxed/nnplay_bg.wasm', import.meta.url).href,
+    url: new URL('pkg-relaxed/nnplay.js', WWW).href,
+    wasm: new URL('pkg-relaxed/nnplay_bg.wasm', WWW).href,
     name: 'WebAssembly with relaxed SIMD (fused multiply-adds)',
   },
   simd128: {
-    url: new URL('./pkg/nnplay.js', import.meta.url).href,
-    wasm: new URL('./pkg/nnplay_bg.wasm', import.meta.url).href,
+    url: new URL('pkg/nnplay.js', WWW).href,
+    wasm: new URL('pkg/nnplay_bg.wasm', WWW).href,
     name: 'WebAssembly with SIMD (this browser has no relaxed SIMD)',
   },
 };
