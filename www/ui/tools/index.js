@@ -2,5 +2,5 @@
 // with the tab's label and a dynamic import of the tool's module (loaded on first open).
 import { registerPanel } from '../tools.js';
 
-// Example: registerPanel('race', { label: 'Optimizer race', load: () => import('./race.js'), messages: ['race'] });
-void registerPanel;
+registerPanel('inspector', { label: 'Backprop inspector', load: () => import('./inspector.js'), messages: ['inspection'] });
+registerPanel('health', { label: 'Gradient health', load: () => import('./health.js') });
