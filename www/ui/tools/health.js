@@ -39,14 +39,15 @@ function fmt(v) {
   return s.replace(/-/g, '−');
 }
 
-export function create({ page, root }) {
+export function create({ page, root, send }) {
   loadStyle();
-  return new Health(page, root);
+  return new Health(page, root, send);
 }
 
 class Health {
-  constructor(page, root) {
+  constructor(page, root, send) {
     this.page = page;
+    this.send = send;
     this.samples = [];
     root.classList.add('hl');
     this.summary = h('p', { class: 'hl-summary', id: 'health-summary', 'aria-live': 'polite' }, 'Press play: the charts fill in while the network trains.');
@@ -64,7 +65,12 @@ class Health {
   }
 
   open() {
+    this.send({ type: 'health_sample' });
     this.draw();
+  }
+
+  message(msg) {
+    this.frame(msg);
   }
 
   frame(msg) {
@@ -142,7 +148,7 @@ class Health {
     const dpr = canvas.width / CHART_W;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, CHART_W, CHART_H);
-    const left = 30;
+    const left = 34;
     const w = CHART_W - left - 4;
     const hgt = CHART_H - 8;
     const y = (v) => {
@@ -190,7 +196,8 @@ class Health {
     const first = s.layers[0].abs_gradient.median;
     const last = s.layers[L - 1].abs_gradient.median;
     let text;
-    if (L < 2) text = `One layer: its median gradient is ${fmt(last)}.`;
+    if (!(first > 0) && !(last > 0)) text = 'No gradient reaches the weights: the loss does not change with them any more, so training has stopped.';
+    else if (L < 2) text = `One layer: its median gradient is ${fmt(last)}.`;
     else if (first > 0 && last / first >= 10) text = `Vanishing gradients: the first layer's median gradient (${fmt(first)}) is ${fmt(last / first)} times smaller than the output layer's (${fmt(last)}). The early layers barely learn.`;
     else if (first > 0 && first / last >= 10) text = `Exploding gradients: the first layer's median gradient (${fmt(first)}) is ${fmt(first / last)} times the output layer's (${fmt(last)}).`;
     else text = `The gradients reach every layer: median ${fmt(first)} in the first layer, ${fmt(last)} in the output layer.`;

@@ -3,4 +3,4 @@
 import { registerPanel } from '../tools.js';
 
 registerPanel('inspector', { label: 'Backprop inspector', load: () => import('./inspector.js'), messages: ['inspection'] });
-registerPanel('health', { label: 'Gradient health', load: () => import('./health.js') });
+registerPanel('health', { label: 'Gradient health', load: () => import('./health.js'), messages: ['health'] });

@@ -206,7 +206,8 @@ class Inspector {
     const bp = look.step.backprop;
     const names = look.input_names;
     const nameCol = m('mtable', ...names.map((n) => m('mtr', m('mtd', mtext(n)))));
-    const parts = [math('the network input', sym('a', 0), eq(), mi('x'), eq(), row(mo('['), nameCol, mo(']')), eq(), column(bp.input, (r) => ({ q: 'x', in: r })))];
+    nameCol.setAttribute('class', 'mat');
+    const parts = [math('the network input', sym('a', 0), eq(), mi('x'), eq(), nameCol, eq(), column(bp.input, (r) => ({ q: 'x', in: r })))];
     const target = bp.target.length === 1 ? fmt(bp.target[0]) : `(${bp.target.map(fmt).join(', ')})`;
     const derived = look.point && names.some((n) => n !== 'x1' && n !== 'x2');
     parts.push(this.words(`The point ${look.point ? `(x1, x2) = (${fmt(look.point[0])}, ${fmt(look.point[1])})` : `number ${look.index}`} enters the network as ${names.length} input${names.length === 1 ? '' : 's'}${derived ? ', the features computed from x1 and x2' : ''}. Its target is y = ${target}${look.class_names.length ? ` (class ${look.class_names[look.label] ?? look.label})` : ''}.`));

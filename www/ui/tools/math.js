@@ -24,12 +24,14 @@ export const row = (...c) => m('mrow', ...c);
 export const sup = (base, s) => m('msup', base, s);
 export const sub = (base, s) => m('msub', base, s);
 
-/** A whole formula (display block), with a spoken label. */
+/** A whole formula on a line of its own (a <div> holding inline math, so it sits at the left). */
 export function math(label, ...children) {
   const node = m('math', row(...children));
-  node.setAttribute('display', 'block');
   if (label) node.setAttribute('aria-label', label);
-  return node;
+  const line = document.createElement('div');
+  line.className = 'formula';
+  line.append(node);
+  return line;
 }
 
 /** A number in text: four significant digits, a true minus sign, 1.2e−5 for tiny and huge values. */
@@ -71,8 +73,10 @@ function shown(n) {
   return [...Array(MAX_SHOWN - 2).keys(), null, n - 1];
 }
 
+/** Brackets drawn by CSS (`mtable.mat`): stretchy fences need a math font the system may lack. */
 function bracket(table) {
-  return row(mo('['), table, mo(']'));
+  table.setAttribute('class', 'mat');
+  return table;
 }
 
 /**
