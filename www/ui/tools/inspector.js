@@ -230,36 +230,39 @@ class Inspector {
 
   loss(look) {
     const bp = look.step.backprop;
-    const yhat = m('mover', mi('y'), mo('^'));
-    yhat.setAttribute('accent', 'true');
+    const yhat = () => {
+      const node = m('mover', mi('y'), mo('^'));
+      node.setAttribute('accent', 'true');
+      return node;
+    };
     const y = column(bp.target, (r) => ({ q: 'y', unit: r }));
-    const pred = units(bp.output, 'yhat', bp.layers.length - 1);
+    const pred = units(bp.output, 'yhat()', bp.layers.length - 1);
     const value = num(bp.sample_loss, { q: 'loss' });
     let formula;
     let words;
     switch (bp.loss.kind) {
       case 'binary_cross_entropy':
-        formula = row(mo('−'), mo('['), mi('y'), mi('ln'), yhat, mo('+'), row(mo('('), m('mn', '1'), mo('−'), mi('y'), mo(')')), mi('ln'), row(mo('('), m('mn', '1'), mo('−'), yhat, mo(')')), mo(']'));
+        formula = row(mo('−'), mo('['), mi('y'), mi('ln'), yhat(), mo('+'), row(mo('('), m('mn', '1'), mo('−'), mi('y'), mo(')')), mi('ln'), row(mo('('), m('mn', '1'), mo('−'), yhat(), mo(')')), mo(']'));
         words = `Binary cross-entropy: the surprise of the predicted probability ŷ = ${fmt(bp.output[0])} at the true label y = ${fmt(bp.target[0])}. It is 0 for a sure right answer and grows without bound for a sure wrong one.`;
         break;
       case 'categorical_cross_entropy':
-        formula = row(mo('−'), m('munder', mo('∑'), mi('k')), sub(mi('y'), mi('k')), mi('ln'), sub(yhat, mi('k')));
+        formula = row(mo('−'), m('munder', mo('∑'), mi('k')), sub(mi('y'), mi('k')), mi('ln'), sub(yhat(), mi('k')));
         words = 'Categorical cross-entropy: minus the log of the probability the network gives the true class.';
         break;
       case 'mean_squared_error':
-        formula = row(m('mfrac', m('mn', '1'), mi('n')), m('munder', mo('∑'), mi('k')), sup(row(mo('('), sub(yhat, mi('k')), mo('−'), sub(mi('y'), mi('k')), mo(')')), m('mn', '2')));
+        formula = row(m('mfrac', m('mn', '1'), mi('n')), m('munder', mo('∑'), mi('k')), sup(row(mo('('), sub(yhat(), mi('k')), mo('−'), sub(mi('y'), mi('k')), mo(')')), m('mn', '2')));
         words = 'Mean squared error: the squared distance between prediction and target.';
         break;
       case 'mean_absolute_error':
-        formula = row(m('mfrac', m('mn', '1'), mi('n')), m('munder', mo('∑'), mi('k')), mo('|'), sub(yhat, mi('k')), mo('−'), sub(mi('y'), mi('k')), mo('|'));
+        formula = row(m('mfrac', m('mn', '1'), mi('n')), m('munder', mo('∑'), mi('k')), mo('|'), sub(yhat(), mi('k')), mo('−'), sub(mi('y'), mi('k')), mo('|'));
         words = 'Mean absolute error: the distance between prediction and target.';
         break;
       default:
-        formula = row(mi('huber'), row(mo('('), yhat, mo('−'), mi('y'), mo(')')));
+        formula = row(mi('huber'), row(mo('('), yhat(), mo('−'), mi('y'), mo(')')));
         words = 'Huber loss: squared for small misses, linear for large ones.';
     }
     const parts = [math('the loss', mi('L'), eq(), formula, eq(), value),
-      math('prediction and target', yhat, eq(), pred, mtext('  '), mi('y'), eq(), y),
+      math('prediction and target', yhat(), eq(), pred, mtext('  '), mi('y'), eq(), y),
       this.words(words)];
     if (bp.penalty > 0) parts.push(math('with the penalty', mi('L'), mo('+'), mi('R'), mo('('), mi('W'), mo(')'), eq(), num(bp.total_loss, { q: 'total' })),
       this.words(`The weight penalty adds ${fmt(bp.penalty)}: a step on this point alone minimises ${fmt(bp.total_loss)}.`));
@@ -308,15 +311,15 @@ class Inspector {
     const u = up.layers[l];
     const t = look.step.backprop.layers[l];
     const opt = up.optimizer;
-    const eta = num(up.learning_rate, { q: 'lr' });
+    const eta = () => num(up.learning_rate, { q: 'lr' });
     const parts = [];
     const groups = [
       { name: 'W', g: u.weights, view: (v, q) => kernel(v, t.in_dim, t.out_dim, q, l) },
       { name: 'b', g: u.biases, view: (v, q) => units(v, q, l) },
     ];
     for (const { name, g, view } of groups) {
-      const P = sym(name, l + 1);
-      const grad = sub(mi('g'), mi(name));
+      const P = () => sym(name, l + 1);
+      const grad = () => sub(mi('g'), mi(name));
       const state = (kind) => g.state.find((s) => s.kind === kind);
       const larr = () => mo('←');
       const gq = name === 'W' ? 'gUsedW' : 'gUsedb';
@@ -324,15 +327,15 @@ class Inspector {
       const oq = name === 'W' ? 'Wold' : 'bold';
       switch (opt.kind) {
         case 'sgd':
-          parts.push(math(`${name} update`, P, larr(), P, mo('−'), mi('η'), partial(P), eq(), view(g.before, oq), mo('−'), eta, mo('·'), view(g.gradient, gq), eq(), view(g.after, nq)));
+          parts.push(math(`${name} update`, P(), larr(), P(), mo('−'), mi('η'), partial(P()), eq(), view(g.before, oq), mo('−'), eta(), mo('·'), view(g.gradient, gq), eq(), view(g.after, nq)));
           break;
         case 'momentum':
         case 'nesterov': {
           const v = state('velocity');
           const mu = num(opt.momentum, { q: 'mu' });
-          parts.push(math(`${name} velocity`, sub(mi('v'), mi(name)), larr(), mi('μ'), sub(mi('v'), mi(name)), mo('+'), grad, eq(), mu, mo('·'), view(v.before, `v${name}old`), mo('+'), view(g.gradient, gq), eq(), view(v.after, `v${name}`)));
-          if (opt.kind === 'momentum') parts.push(math(`${name} update`, P, larr(), P, mo('−'), mi('η'), sub(mi('v'), mi(name)), eq(), view(g.before, oq), mo('−'), eta, mo('·'), view(v.after, `v${name}`), eq(), view(g.after, nq)));
-          else parts.push(math(`${name} update`, P, larr(), P, mo('−'), mi('η'), row(mo('('), grad, mo('+'), mi('μ'), sub(mi('v'), mi(name)), mo(')')), eq(), view(g.after, nq)));
+          parts.push(math(`${name} velocity`, sub(mi('v'), mi(name)), larr(), mi('μ'), sub(mi('v'), mi(name)), mo('+'), grad(), eq(), mu, mo('·'), view(v.before, `v${name}old`), mo('+'), view(g.gradient, gq), eq(), view(v.after, `v${name}`)));
+          if (opt.kind === 'momentum') parts.push(math(`${name} update`, P(), larr(), P(), mo('−'), mi('η'), sub(mi('v'), mi(name)), eq(), view(g.before, oq), mo('−'), eta(), mo('·'), view(v.after, `v${name}`), eq(), view(g.after, nq)));
+          else parts.push(math(`${name} update`, P(), larr(), P(), mo('−'), mi('η'), row(mo('('), grad(), mo('+'), mi('μ'), sub(mi('v'), mi(name)), mo(')')), eq(), view(g.after, nq)));
           break;
         }
         case 'adam':
@@ -349,21 +352,21 @@ class Inspector {
             node.setAttribute('accent', 'true');
             return node;
           };
-          parts.push(math(`${name} first moment`, sub(mi('m'), mi(name)), larr(), sub(mi('β'), m('mn', '1')), sub(mi('m'), mi(name)), mo('+'), row(mo('('), m('mn', '1'), mo('−'), sub(mi('β'), m('mn', '1')), mo(')')), grad, eq(),
+          parts.push(math(`${name} first moment`, sub(mi('m'), mi(name)), larr(), sub(mi('β'), m('mn', '1')), sub(mi('m'), mi(name)), mo('+'), row(mo('('), m('mn', '1'), mo('−'), sub(mi('β'), m('mn', '1')), mo(')')), grad(), eq(),
             b1, mo('·'), view(m1.before, `m${name}old`), mo('+'), num(1 - opt.beta1), mo('·'), view(g.gradient, gq), eq(), view(m1.after, `m${name}`)));
-          parts.push(math(`${name} second moment`, sub(mi('v'), mi(name)), larr(), sub(mi('β'), m('mn', '2')), sub(mi('v'), mi(name)), mo('+'), row(mo('('), m('mn', '1'), mo('−'), sub(mi('β'), m('mn', '2')), mo(')')), sup(grad, m('mn', '2')), eq(),
+          parts.push(math(`${name} second moment`, sub(mi('v'), mi(name)), larr(), sub(mi('β'), m('mn', '2')), sub(mi('v'), mi(name)), mo('+'), row(mo('('), m('mn', '1'), mo('−'), sub(mi('β'), m('mn', '2')), mo(')')), sup(grad(), m('mn', '2')), eq(),
             b2, mo('·'), view(m2.before, `v${name}old`), mo('+'), num(1 - opt.beta2), mo('·'), mtext('(…)²'), eq(), view(m2.after, `v${name}`)));
           parts.push(math(`${name} bias corrections`, hat('m'), eq(), m('mfrac', sub(mi('m'), mi(name)), row(m('mn', '1'), mo('−'), sup(sub(mi('β'), m('mn', '1')), mi('t')))), eq(), view(h1.after, `mhat${name}`), mtext('   '),
             hat('v'), eq(), m('mfrac', sub(mi('v'), mi(name)), row(m('mn', '1'), mo('−'), sup(sub(mi('β'), m('mn', '2')), mi('t')))), eq(), view(h2.after, `vhat${name}`)));
-          const decay = opt.kind === 'adam_w' ? [mo('−'), mi('η'), mi('λ'), P] : [];
-          parts.push(math(`${name} update`, P, larr(), P, mo('−'), mi('η'), m('mfrac', hat('m'), row(m('msqrt', hat('v')), mo('+'), mi('ε'))), ...decay, eq(), view(g.after, nq)));
+          const decay = opt.kind === 'adam_w' ? [mo('−'), mi('η'), mi('λ'), P()] : [];
+          parts.push(math(`${name} update`, P(), larr(), P(), mo('−'), mi('η'), m('mfrac', hat('m'), row(m('msqrt', hat('v')), mo('+'), mi('ε'))), ...decay, eq(), view(g.after, nq)));
           if (name === 'W') parts.push(this.words(`Step t = ${up.step}: 1 − β₁ᵗ = ${fmt(bc.first)} and 1 − β₂ᵗ = ${fmt(bc.second)}. Adam's m and v start at 0, so in the first steps they are too small; dividing by these corrections fixes that.`));
           break;
         }
         default: {
           const s = g.state[0];
-          parts.push(math(`${name} state`, mi('s'), larr(), mi('s'), mo('+'), sup(grad, m('mn', '2')), eq(), view(s.after, `s${name}`)));
-          parts.push(math(`${name} update`, P, larr(), P, mo('−'), mi('η'), m('mfrac', grad, row(m('msqrt', mi('s')), mo('+'), mi('ε'))), eq(), view(g.after, nq)));
+          parts.push(math(`${name} state`, mi('s'), larr(), mi('s'), mo('+'), sup(grad(), m('mn', '2')), eq(), view(s.after, `s${name}`)));
+          parts.push(math(`${name} update`, P(), larr(), P(), mo('−'), mi('η'), m('mfrac', grad(), row(m('msqrt', mi('s')), mo('+'), mi('ε'))), eq(), view(g.after, nq)));
         }
       }
     }
