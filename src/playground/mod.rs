@@ -31,6 +31,8 @@
 
 pub mod config;
 mod csv_import;
+mod health;
+mod inspector;
 mod messages;
 mod model_export;
 pub mod options;
@@ -51,6 +53,8 @@ pub use config::{
     default_head,
 };
 pub use csv_import::CsvImport;
+pub use health::{HEALTH_ROWS, HealthSample, LayerSample};
+pub use inspector::PointInspection;
 pub use messages::{
     ConfigChange, Confusion, CsvSummary, GalleryGuess, LayerSnapshot, NetworkSnapshot,
     SessionState, StepReport,

@@ -49,6 +49,8 @@ export class NetworkView {
     this.snapshot = null;
     this.hoverLink = null;
     this.hoverNeuron = -1;
+    this.highlighted = null; // { layer, unit, links } a teaching tool points at (highlight())
+    this.dead = new Set(); // "layer:unit" of the units a teaching tool marked dead (markDead())
     this.linkGeom = [];
     this.nodes = new Pacer(NODES_MS, () => this.draw(), 'neurons');
     this.colors = { pos: '#0072b2', neg: '#e69f00' };
@@ -295,6 +297,25 @@ export class NetworkView {
     this.invalidate();
   }
 
+  /**
+   * Lights up what a teaching tool is talking about: the neurons of `layer` (−1: the inputs;
+   * only `unit` when given) and the links into layer `links`; null clears it.
+   */
+  highlight(spec) {
+    this.highlighted = spec || null;
+    this.root.dataset.highlight = spec ? `${spec.layer}:${spec.unit ?? '*'}:${spec.links ?? '-'}` : '';
+    this.nodes.now();
+  }
+
+  /** Marks dead units (`[{ layer, unit }]`) with a cross on their thumbnails. */
+  markDead(list) {
+    const next = new Set((list || []).map(({ layer, unit }) => `${layer}:${unit}`));
+    if (next.size === this.dead.size && [...next].every((k) => this.dead.has(k))) return;
+    this.dead = next;
+    this.root.dataset.dead = [...next].join(',');
+    this.nodes.now();
+  }
+
   /** Marks the node canvas stale: it is repainted soon, at most every NODES_MS. */
   invalidate() {
     this.nodes.request();
@@ -347,6 +368,7 @@ export class NetworkView {
     });
     const ctx = this.canvas.getContext('2d');
     ctx.putImageData(image, 0, 0);
+    this.drawMarks(ctx);
     const hot = this.hoverLink;
     if (hot) {
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -360,6 +382,43 @@ export class NetworkView {
       ctx.lineWidth = 3;
       ctx.stroke();
     }
+  }
+
+  /** The teaching tools' marks over the thumbnails: the highlight, then the dead units' crosses. */
+  drawMarks(ctx) {
+    const hi = this.highlighted;
+    if (!hi && !this.dead.size) return;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.lineCap = 'round';
+    if (hi && hi.links != null) {
+      ctx.strokeStyle = 'rgba(194, 24, 91, 0.55)';
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      for (const k of this.linkGeom) if (k.l === hi.links && (hi.unit == null || k.col === hi.unit)) curve(ctx, k.x0, k.y0, k.x1, k.y1);
+      ctx.stroke();
+    }
+    if (hi) {
+      const boxes = hi.layer < 0
+        ? this.inputNodes.filter(({ input }) => input.on && input.netIndex >= 0).map(({ pos }) => pos)
+        : this.neuronNodes.filter(({ l, u }) => l === hi.layer && (hi.unit == null || u === hi.unit)).map(({ pos }) => pos);
+      ctx.strokeStyle = '#c2185b';
+      ctx.lineWidth = 3;
+      for (const p of boxes) ctx.strokeRect(p.x - 2.5, p.y - 2.5, p.w + 5, p.w + 5);
+    }
+    for (const { l, u, pos } of this.neuronNodes) {
+      if (!this.dead.has(`${l}:${u}`)) continue;
+      ctx.fillStyle = 'rgba(40, 44, 48, 0.55)';
+      ctx.fillRect(pos.x, pos.y, pos.w, pos.w);
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(pos.x + 4, pos.y + 4);
+      ctx.lineTo(pos.x + pos.w - 4, pos.y + pos.w - 4);
+      ctx.moveTo(pos.x + pos.w - 4, pos.y + 4);
+      ctx.lineTo(pos.x + 4, pos.y + pos.w - 4);
+      ctx.stroke();
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
   }
 
   /** Where an input's thumbnail comes from: the catalogue for features, else this data's images. */

@@ -29,6 +29,10 @@ export class PlaneView {
     this.hover = null;
     this.predictId = 0;
     this.predictPending = false;
+    // A teaching tool that picks points (the backprop inspector) sets `onPick(p)`; `marked`
+    // is the point it has picked, ringed on the overlay.
+    this.onPick = null;
+    this.marked = null;
     this.latest = null; // newest boundary image not painted yet
     this.pacer = new Pacer(BOUNDARY_MS, () => this.paintBoundary(), 'boundary');
     this.overlay.addEventListener('pointerdown', (e) => this.onDown(e));
@@ -97,6 +101,9 @@ export class PlaneView {
       e.preventDefault();
       const [dx, dy] = moves[e.key];
       this.moveCursor({ x1: clamp(at.x1 + dx), x2: clamp(at.x2 + dy), inside: true });
+    } else if ((e.key === 'Enter' || e.key === ' ') && !this.drawing && this.onPick) {
+      e.preventDefault();
+      this.onPick({ x1: at.x1, x2: at.x2, inside: true });
     } else if ((e.key === 'Enter' || e.key === ' ') && this.drawing) {
       e.preventDefault();
       this.send({ type: 'add_point', x1: at.x1, x2: at.x2, label: this.drawLabel });
@@ -213,6 +220,14 @@ export class PlaneView {
     drawSet(this.points.train, 3, '#ffffff');
     // While placing points by hand every point is shown: a hidden half would look lost.
     if (this.showTest || this.drawing) drawSet(this.points.test, 3, '#111111');
+    if (this.marked) {
+      const [sx, sy] = this.toScreen(this.marked.x1, this.marked.x2);
+      ctx.beginPath();
+      ctx.arc(sx, sy, r + 4, 0, 2 * Math.PI);
+      ctx.strokeStyle = '#c2185b';
+      ctx.lineWidth = 2.5;
+      ctx.stroke();
+    }
     if (this.drag) {
       const [sx, sy] = this.toScreen(this.drag.x1, this.drag.x2);
       ctx.beginPath();
@@ -237,6 +252,13 @@ export class PlaneView {
     }
   }
 
+  /** Rings the point `p` ({x1, x2}) a teaching tool has picked, or nothing (null). */
+  mark(p) {
+    this.marked = p;
+    this.overlay.dataset.marked = p ? `${p.x1},${p.x2}` : '';
+    this.drawOverlay();
+  }
+
   /** The user point nearest to a plane position within `maxDist` units, from the last list. */
   nearestUser(x1, x2, maxDist) {
     const u = this.points.user;
@@ -256,6 +278,8 @@ export class PlaneView {
     // A tap shows what hovering shows: the prediction under the finger.
     if (!this.drawing) {
       this.onMove(e);
+      const p = this.toPlane(e.clientX, e.clientY);
+      if (this.onPick && p.inside) this.onPick(p);
       return;
     }
     const p = this.toPlane(e.clientX, e.clientY);

@@ -1,1 +1,3 @@
 // The teaching tools' worker modules, one import each (each calls registerTool from ./tools.js).
+import './inspector.js';
+import './health.js';
