@@ -14,6 +14,9 @@ use serde::Serialize;
 use serde::de::IntoDeserializer;
 use wasm_bindgen::prelude::*;
 
+mod race;
+mod stepping;
+
 /// Logs panics to the console instead of the opaque "unreachable executed". Every input is
 /// validated before use, so this is the last resort, not the error path.
 #[wasm_bindgen(start)]
