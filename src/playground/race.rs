@@ -17,7 +17,7 @@ use crate::nn::regularization::Regularization;
 use crate::nn::token;
 use crate::train::optim::Optimizer;
 use crate::train::race::{
-    LaneSettings, MAX_LANES, MIN_LANES, Race, RaceData, RaceReport, RaceTick,
+    LaneRecord, LaneSettings, MAX_LANES, MIN_LANES, Race, RaceData, RaceReport, RaceTick,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -75,6 +75,16 @@ impl RaceLanes {
             len: lanes.len() as u8,
             lanes: all,
         })
+    }
+
+    /// The lanes of the engine's settings (a preset's), keeping at most four.
+    pub fn from_settings(settings: &[LaneSettings]) -> RaceLanes {
+        let specs: Vec<LaneSpec> = settings
+            .iter()
+            .take(MAX_LANES)
+            .map(|l| LaneSpec::new(l.optimizer, l.learning_rate))
+            .collect();
+        RaceLanes::new(&specs).unwrap_or_default()
     }
 
     pub fn lanes(&self) -> &[LaneSpec] {
@@ -173,6 +183,22 @@ impl Origin {
     }
 }
 
+/// The race as the page is sent it each frame.
+#[derive(Serialize)]
+pub struct PageReport<'a> {
+    pub steps: usize,
+    pub epoch: usize,
+    pub metric: crate::train::metrics::Metric,
+    pub lanes: Vec<PageLane<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PageLane<'a> {
+    pub label: &'a str,
+    pub diverged: Option<&'a str>,
+    pub history: &'a [LaneRecord],
+}
+
 /// A race on the session's data, with the lanes of the session's view.
 #[derive(Clone, Debug)]
 pub struct SessionRace {
@@ -182,6 +208,7 @@ pub struct SessionRace {
     task: Task,
     value_scale: f32,
     renderer: Renderer,
+    labels: Vec<String>,
     /// The session's step count when last seen: a smaller one means ⟲ was pressed.
     session_steps: u64,
 }
@@ -198,16 +225,19 @@ impl Playground {
         let mut base = config.train_config(task);
         base.metric = Some(metric_for(task));
         let test = (data.x_test.nrows() > 0).then(|| (data.x_test.clone(), data.y_test.clone()));
-        let race = Race::new(
+        let settings = self.view().race.settings();
+        let mut race = Race::new(
             &net,
             &base,
-            &self.view().race.settings(),
+            &settings,
             RaceData {
                 x_train: data.x_train.clone(),
                 y_train: data.y_train.clone(),
                 test,
             },
         )?;
+        // One record per frame at most, as the session's own history has one row per step.
+        race.record_last_only(true);
         Ok(SessionRace {
             race,
             origin: Origin::of(self),
@@ -215,6 +245,7 @@ impl Playground {
             task,
             value_scale: data.value_scale,
             renderer: Renderer::default(),
+            labels: settings.into_iter().map(|s| s.label).collect(),
             session_steps: self.position().steps,
         })
     }
@@ -245,6 +276,28 @@ impl SessionRace {
             lane.history.drain(..from.min(lane.history.len()));
         }
         report
+    }
+
+    /// [`SessionRace::report_from`] for the page: lanes by label, their records from `from`.
+    /// (Its own shape, of strings and numbers, so the optimizer enums' derived serialisers stay
+    /// out of the wasm module.)
+    pub fn page_report(&self, from: usize) -> PageReport<'_> {
+        let race = &self.race;
+        PageReport {
+            steps: race.steps(),
+            epoch: race.epoch(),
+            metric: metric_for(self.task),
+            lanes: (0..race.n_lanes())
+                .map(|i| {
+                    let history = race.history(i).unwrap_or_default();
+                    PageLane {
+                        label: &self.labels[i],
+                        diverged: race.diverged(i),
+                        history: &history[from.min(history.len())..],
+                    }
+                })
+                .collect(),
+        }
     }
 
     /// Lane `lane`'s output over the plane, res × res RGBA (as the session's boundary).
@@ -312,6 +365,16 @@ mod tests {
     }
 
     #[test]
+    fn the_preset_reads_back_as_a_link_field() {
+        let preset = crate::train::race::preset("sgd_momentum_adam_spiral").unwrap();
+        let text = RaceLanes::from_settings(&preset.lanes).to_string();
+        assert_eq!(text, "sgd:0.03,momentum:0.03,adam:0.03");
+        let (state, notices) = query::parse(&format!("dataset=spiral&race={text}"));
+        assert!(notices.is_empty());
+        assert_eq!(state.view.race.settings().len(), 3);
+    }
+
+    #[test]
     fn invalid_lane_text_falls_back_with_a_notice() {
         for bad in [
             "sgd:0.03",
@@ -368,7 +431,11 @@ mod tests {
             .data()
             .n_train()
             .div_ceil(pg.config().training.batch_size);
-        let tick = race.step(&pg, 3 * per_epoch + 2).unwrap();
+        let mut tick = race.step(&pg, 0).unwrap();
+        for _ in 0..3 {
+            tick = race.step(&pg, per_epoch).unwrap();
+        }
+        race.step(&pg, 2).unwrap();
         assert_eq!(tick.epoch, 3);
         let net = |l| race.race().network(l).unwrap().params().to_vec();
         assert_eq!(net(0), net(1));
@@ -384,6 +451,21 @@ mod tests {
             report.lanes[0].history[2].train_loss,
             report.lanes[2].history[2].train_loss
         );
+    }
+
+    #[test]
+    fn a_call_over_many_epochs_records_its_last_boundary_only() {
+        let (pg, mut race) = race_of("dataset=xor&race=sgd:0.03,adam:0.03");
+        let per_epoch = pg
+            .data()
+            .n_train()
+            .div_ceil(pg.config().training.batch_size);
+        race.step(&pg, 10 * per_epoch + 3).unwrap();
+        race.step(&pg, per_epoch - 3).unwrap();
+        for lane in &race.report_from(0).lanes {
+            let at: Vec<(usize, usize)> = lane.history.iter().map(|r| (r.epoch, r.steps)).collect();
+            assert_eq!(at, [(0, 0), (10, 10 * per_epoch), (11, 11 * per_epoch)]);
+        }
     }
 
     #[test]

@@ -13,12 +13,12 @@ use super::session::Playground;
 use crate::error::NnError;
 use crate::train::EarlyStopping;
 use crate::train::stepping::{Stepper, StopCause, StopRules};
-use serde::Serialize;
 
 /// A step report and, when a rule paused the run, why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// (Not serialised whole: the wasm layer sends the report and the stop apart, which keeps
+/// serde's `flatten` machinery out of the module every visitor downloads.)
+#[derive(Clone, Debug, PartialEq)]
 pub struct SteppedReport {
-    #[serde(flatten)]
     pub report: StepReport,
     pub stopped: Option<StopCause>,
     /// The epoch target a `reached_epoch` stop met, or the patience of a `plateau` stop.

@@ -47,9 +47,10 @@ impl WasmRace {
         self.inner.race().history(0).map_or(0, |h| h.len()) as u32
     }
 
-    /// The RaceReport JSON with each lane's history from record `from` on.
+    /// The race JSON (`{steps, epoch, metric, lanes: [{label, diverged, history}]}`) with each
+    /// lane's history from record `from` on.
     pub fn report_json(&self, from: u32) -> String {
-        json(&self.inner.report_from(from as usize))
+        json(&self.inner.page_report(from as usize))
     }
 
     /// Lane `lane`'s output over the plane, res·res RGBA bytes (a copy); the session's
@@ -70,4 +71,33 @@ impl WasmRace {
             .map_err(js_err)?;
         Ok(Uint8Array::from(self.rgba.as_slice()))
     }
+}
+
+#[derive(serde::Serialize)]
+struct PresetOut {
+    key: &'static str,
+    title: &'static str,
+    description: &'static str,
+    dataset: String,
+    batch_size: usize,
+    /// The lanes as the link's `race=` value.
+    lanes: String,
+}
+
+/// The ready-made races (JSON list): key, title, description, dataset, batch_size and the
+/// lanes as the link's `race=` value, so the page's preset button only sets link fields.
+#[wasm_bindgen]
+pub fn race_presets_json() -> String {
+    let presets: Vec<PresetOut> = crate::train::race::presets()
+        .into_iter()
+        .map(|p| PresetOut {
+            key: p.key,
+            title: p.title,
+            description: p.description,
+            dataset: p.dataset.to_string(),
+            batch_size: p.batch_size,
+            lanes: crate::playground::race::RaceLanes::from_settings(&p.lanes).to_string(),
+        })
+        .collect();
+    json(&presets)
 }

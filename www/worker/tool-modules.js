@@ -1,1 +1,2 @@
 // The teaching tools' worker modules, one import each (each calls registerTool from ./tools.js).
+import './race.js';

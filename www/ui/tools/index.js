@@ -2,5 +2,4 @@
 // with the tab's label and a dynamic import of the tool's module (loaded on first open).
 import { registerPanel } from '../tools.js';
 
-// Example: registerPanel('race', { label: 'Optimizer race', load: () => import('./race.js'), messages: ['race'] });
-void registerPanel;
+registerPanel('race', { label: 'Optimizer race', load: () => import('./race.js'), messages: ['race'] });
