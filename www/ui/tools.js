@@ -12,6 +12,7 @@ const panels = new Map();
  * @param {string} name  the tool's token (the link's `tool=` value)
  * @param {object} spec
  * @param {string} spec.label  the tab's text
+ * @param {string} [spec.title]  the tab's tooltip: what the tool shows
  * @param {() => Promise<{ create: Function }>} spec.load  imports the tool's module, whose
  *   `create({ page, root, send })` builds the panel inside `root` once, on first open, and
  *   returns an object with optional `open()`, `close()`, `frame(msg)` (every frame while open),
@@ -45,6 +46,7 @@ export class ToolPanels {
       tab.setAttribute('aria-controls', `tool-${name}`);
       tab.dataset.tool = name;
       tab.textContent = p.label;
+      if (p.title) tab.title = p.title;
       tab.addEventListener('click', () => this.toggle(name));
       tab.addEventListener('keydown', (e) => this.tabKey(e, name));
       this.tabs.append(tab);

@@ -65,9 +65,9 @@ class RacePanel {
   build() {
     this.presetBox = el('div', { class: 'race-presets' });
     this.controls = el('div', { class: 'race-controls', role: 'group', 'aria-label': 'Race lanes' });
-    this.addBtn = el('button', { type: 'button', id: 'race-add', class: 'ghost', onclick: () => this.addLane() }, '+ Add lane');
+    this.addBtn = el('button', { type: 'button', id: 'race-add', class: 'race-btn', onclick: () => this.addLane() }, '+ Add lane');
     this.restartBtn = el('button', {
-      type: 'button', id: 'race-restart', class: 'ghost', title: 'Start every lane again from the same start weights',
+      type: 'button', id: 'race-restart', class: 'race-btn', title: 'Start every lane again from the same start weights',
       onclick: () => this.send({ type: 'race_restart' }),
     }, '⟲ Restart race');
     this.grid = el('div', { class: 'race-lanes' });
@@ -77,7 +77,7 @@ class RacePanel {
     this.root.append(
       el('div', { class: 'race-head' },
         el('p', { class: 'race-intro' },
-          'Copies of your network start from the same weights and see the same mini-batches in the same order; only the optimizer and the learning rate differ. ▶, ⏭ and the speed in the top bar drive the race along with the main network.'),
+          'Copies of your network start from the same weights and see the same mini-batches in the same order; only the optimizer and the learning rate differ. Play, the step buttons and the speed in the top bar drive the race along with the main network.'),
         this.presetBox),
       el('div', { class: 'race-bar' }, this.controls, this.addBtn, this.restartBtn),
       this.grid,
@@ -197,7 +197,17 @@ class RacePanel {
     });
     if (r.lanes.some((_, i) => msg.from > this.lanes[i].records.length)) this.send({ type: 'race_resync' });
     this.showNumbers();
-    this.drawChart();
+    this.requestChart();
+  }
+
+  /** The chart is redrawn at most once per animation frame, however many messages arrive. */
+  requestChart() {
+    if (this.chartPending) return;
+    this.chartPending = true;
+    requestAnimationFrame(() => {
+      this.chartPending = false;
+      this.drawChart();
+    });
   }
 
   frame(msg) {
@@ -309,7 +319,10 @@ class RacePanel {
         ctx.setLineDash(dash);
         ctx.beginPath();
         let started = false;
-        for (const r of lane.records) {
+        // At most about two points per pixel column: a long race stays cheap to draw.
+        const stride = Math.max(1, Math.floor(lane.records.length / (2 * area.w)));
+        for (let k = 0; k < lane.records.length; k += k + stride >= lane.records.length && k !== lane.records.length - 1 ? lane.records.length - 1 - k : stride) {
+          const r = lane.records[k];
           const v = r[key];
           if (!Number.isFinite(v)) continue;
           if (started) ctx.lineTo(sx(r.epoch), sy(v));
