@@ -520,7 +520,7 @@ proptest! {
         (1u32..=100).prop_map(|per_frame| speed::Speed::Epochs { per_frame }),
         Just(speed::Speed::Fast),
     ]) {
-        let state = UrlState { config: PlaygroundConfig::default(), view: ViewSettings { show_test, discretize, log_scale, speed, tool: None, present: false } };
+        let state = UrlState { config: PlaygroundConfig::default(), view: ViewSettings { show_test, discretize, log_scale, speed, tool: None, present: false, ..ViewSettings::default() } };
         let (back, notices) = query::parse(&query::write(&state, true));
         prop_assert!(notices.is_empty());
         prop_assert_eq!(back, state);

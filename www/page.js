@@ -191,6 +191,8 @@ export class Page {
     this.legendLabels();
     if (state.diverged) this.showMessage(state.diverged);
     this.setPresenting(getValue(query, 'present') === '1');
+    $('stop-epoch').value = getValue(query, 'stop_epoch') || '';
+    $('patience').value = getValue(query, 'patience') || '';
     this.tools.sync(getValue(query, 'tool') || '');
     this.tools.config(description);
   }
@@ -217,6 +219,7 @@ export class Page {
     this.sources.frameStatus(msg.error);
     if (msg.error && !(this.state && this.state.source === 'points')) this.showMessage(msg.error);
     if (msg.report && msg.report.diverged) this.showMessage(msg.report.diverged);
+    if (msg.stopped) this.showStop(msg.stopped);
     this.setPlaying(msg.playing);
     this.latest = msg;
     if (!this.rafPending) {
@@ -266,6 +269,14 @@ export class Page {
     $('epoch').dataset.epoch = String(r.epoch);
     setText($('step-count'), fmtCount(r.steps));
     setText($('steps-per-sec'), fmtCount(Math.max(0, this.stepsPerSecond)));
+  }
+
+  /** A stop rule paused training: say which, and how to go on. */
+  showStop({ cause, rule, epoch }) {
+    const why = cause === 'plateau'
+      ? `the test loss has not improved for ${rule} epoch${rule === 1 ? '' : 's'}`
+      : `epoch ${rule} is complete`;
+    this.showMessage(`Paused at epoch ${epoch}: ${why}. Press ▶ to go on.`, 'ok');
   }
 
   updateRate(steps) {
@@ -344,6 +355,10 @@ export class Page {
       this.setPlaying(!this.playing);
     });
     $('step').addEventListener('click', () => this.send({ type: 'step' }));
+    $('step-batch').addEventListener('click', () => this.send({ type: 'step_batch' }));
+    for (const [id, key] of [['stop-epoch', 'stop_epoch'], ['patience', 'patience']]) {
+      $(id).addEventListener('change', () => this.change({ [key]: $(id).value.trim() }));
+    }
     $('reset').addEventListener('click', () => {
       this.chart.clear();
       this.clearMessage();

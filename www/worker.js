@@ -46,6 +46,8 @@ class TrainingSession {
     this.playing = false;
     this.diverged = false; // the last step diverged: play starts again from the start weights
     this.stepOnce = 0; // batches requested by the "one step" button
+    this.stepBatches = 0; // single batches requested by the "one mini-batch" button
+    this.stepping = new wasm.Stepping(); // the stop rules' state (stop_epoch=, patience=)
     this.dirty = false; // something changed: send a frame even when paused
     this.openTool = null; // the open teaching-tool panel (worker/tools.js)
     this.historySent = 0; // rows of pg.history the page has
@@ -78,7 +80,11 @@ class TrainingSession {
   /** Runs on every display frame while there is something to train or to show. */
   onFrame(frames) {
     this.lateFrames = frames - 1;
-    if (this.stepOnce > 0) {
+    if (this.stepBatches > 0) {
+      const n = this.stepBatches;
+      this.stepBatches = 0;
+      this.frame(n, true, true);
+    } else if (this.stepOnce > 0) {
       const n = this.stepOnce;
       this.stepOnce = 0;
       this.frame(n, true);
@@ -112,13 +118,25 @@ class TrainingSession {
     this.fastBatches = Math.max(1, Math.min(MAX_BATCHES, bounded));
   }
 
-  /** Trains `batches` steps (0 = only evaluate), then renders and posts unless the page is behind. */
-  frame(batches, mustShow) {
+  /**
+   * Trains `batches` steps (0 = only evaluate), then renders and posts unless the page is behind.
+   * Training goes through the stop rules (Rust's Stepping), which may end it early and pause;
+   * `single` runs single mini-batches, which no rule stops.
+   */
+  frame(batches, mustShow, single = false) {
     const t0 = performance.now();
     let report = null;
     let error = null;
+    let stopped = null;
     try {
-      report = parse(this.pg.step(batches));
+      report = parse(single ? this.stepping.step_batches(this.pg, batches) : this.stepping.step(this.pg, batches));
+      const cause = single ? null : this.stepping.stopped();
+      if (cause && (this.playing || batches > 0)) {
+        stopped = { cause, rule: this.stepping.rule(), epoch: report.epochs_completed };
+        this.playing = false;
+        mustShow = true;
+      }
+      batches = report.batches;
     } catch (err) {
       error = errorMessage(err);
       this.playing = false;
@@ -144,6 +162,7 @@ class TrainingSession {
       historyFrom: this.historySent,
       describe: () => this.describe(),
     });
+    if (stopped) msg.stopped = stopped;
     toolFrame(this, msg, transfer);
     this.pendingStructure = false;
     this.pendingStatic = false;
@@ -292,6 +311,7 @@ const handlers = {
   },
   play(s) {
     s.playing = true;
+    s.stepping.resume(s.pg);
     if (s.diverged) {
       s.pg.reset();
       s.historySent = 0;
@@ -306,7 +326,14 @@ const handlers = {
   },
   step(s) {
     s.playing = false;
+    s.stepping.resume(s.pg);
     s.stepOnce += s.pg.batches_per_epoch();
+    post({ type: 'playing', playing: false });
+    s.clock.start();
+  },
+  step_batch(s) {
+    s.playing = false;
+    s.stepBatches += 1;
     post({ type: 'playing', playing: false });
     s.clock.start();
   },

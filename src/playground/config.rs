@@ -218,6 +218,12 @@ pub struct ViewSettings {
     pub tool: Option<super::tool::Tool>,
     /// Presenter mode: large type, thick lines, high contrast, only the essential controls.
     pub present: bool,
+    /// The optimizer race's lanes (`race=sgd:0.03,adam:0.03`).
+    pub race: super::race::RaceLanes,
+    /// Pause when this many epochs are complete (`stop_epoch=`; `None`: never).
+    pub stop_epoch: Option<u32>,
+    /// Pause when the test loss has not improved for this many epochs (`patience=`).
+    pub patience: Option<u32>,
 }
 
 // The head rule (what `auto` means per task, which pairs suit it) is the library's, shared with

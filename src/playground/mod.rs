@@ -16,6 +16,8 @@
 //!   beside it, so a new panel of the page is one more such file:
 //!   - `pictures.rs`: the points, the plane, neuron and gallery pictures, the network graph;
 //!   - `points.rs`: points placed by hand; `csv_import.rs`: training on a CSV file.
+//!   - [`race`]: the optimizer race's lanes (`race=`) and a race built from the session;
+//!     [`stepping`]: one mini-batch steps and the `stop_epoch=`/`patience=` stop rules.
 //! - [`render`]: RGBA pictures of the output plane, the neurons and the features.
 //! - [`options`](mod@options): every menu option, limit and tooltip for the page.
 //! - [`speed`]: how much the page trains per displayed frame.
@@ -40,11 +42,13 @@ mod pictures;
 mod points;
 mod prepare;
 pub mod query;
+pub mod race;
 pub mod render;
 mod run;
 mod score;
 pub mod session;
 pub mod speed;
+pub mod stepping;
 pub mod tool;
 pub mod weight_tiles;
 

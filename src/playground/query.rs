@@ -173,11 +173,11 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Escapes everything but letters, digits and `-_.~,()` so values stay readable in the bar.
+/// Escapes everything but letters, digits and `-_.~,():` so values stay readable in the bar.
 fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~,()".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-_.~,():".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -122,6 +122,26 @@ impl Run {
         data: &Prepared,
         batches: usize,
     ) -> Result<usize, NnError> {
+        let (x, y) = (data.x_train.view(), data.y_train.view());
+        self.train_with(net, data, batches, |trainer, net, _| {
+            trainer.train_steps(net, x, y, 1).map(|_| (true, true))
+        })
+    }
+
+    /// [`Run::train`] with the batch run by `one_batch`, which runs at most one mini-batch on
+    /// the live trainer and answers (ran a batch, go on): the finer stepping's stop rules
+    /// (`stepping.rs`) end a call on the batch that completes the chosen epoch.
+    pub(super) fn train_with(
+        &mut self,
+        net: &mut Network,
+        data: &Prepared,
+        batches: usize,
+        mut one_batch: impl FnMut(
+            &mut Trainer,
+            &mut Network,
+            &Prepared,
+        ) -> Result<(bool, bool), NnError>,
+    ) -> Result<usize, NnError> {
         if batches > MAX_STEP_BATCHES {
             return Err(NnError::BadHyperparameter {
                 name: "batches per step",
@@ -135,14 +155,18 @@ impl Run {
         if self.diverged.is_some() {
             return Ok(0);
         }
-        let (x, y) = (data.x_train.view(), data.y_train.view());
         let mut ran = 0;
         for _ in 0..batches {
             // One batch per call, so that a divergence loses only its own batch.
             self.backup.clear();
             self.backup.extend_from_slice(net.params());
-            match self.trainer.train_steps(net, x, y, 1) {
-                Ok(_) => ran += 1,
+            match one_batch(&mut self.trainer, net, data) {
+                Ok((did, go_on)) => {
+                    ran += usize::from(did);
+                    if !go_on {
+                        break;
+                    }
+                }
                 Err(e @ NnError::Diverged { .. }) => {
                     if net.params().iter().any(|p| !p.is_finite()) {
                         net.params_mut().copy_from_slice(&self.backup);

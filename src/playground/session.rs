@@ -189,6 +189,21 @@ impl Playground {
         Ok(report)
     }
 
+    /// [`Playground::step`] with each batch run by `one_batch` (see `Run::train_with`): the
+    /// finer stepping of `stepping.rs` runs its stop rules there.
+    pub(super) fn step_with(
+        &mut self,
+        batches: usize,
+        one_batch: impl FnMut(&mut Trainer, &mut Network, &Prepared) -> Result<(bool, bool), NnError>,
+    ) -> Result<StepReport, NnError> {
+        let ran = self
+            .run
+            .train_with(&mut self.net, &self.data, batches, one_batch)?;
+        let report = self.report(ran);
+        self.run.record(&report);
+        Ok(report)
+    }
+
     fn report(&mut self, batches: usize) -> StepReport {
         let trainer = self.run.trainer();
         let (train, test) = self

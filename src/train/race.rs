@@ -121,6 +121,8 @@ pub struct Race {
     steps_per_epoch: usize,
     ws: Workspace,
     scratch: Vec<f32>,
+    /// Record only the last epoch boundary of each `step` call (see [`Race::record_last_only`]).
+    last_only: bool,
 }
 
 impl Race {
@@ -184,6 +186,7 @@ impl Race {
             cursor: 0,
             ws: Workspace::default(),
             scratch: Vec::new(),
+            last_only: false,
         };
         race.record();
         Ok(race)
@@ -232,7 +235,10 @@ impl Race {
             if self.cursor == self.steps_per_epoch {
                 self.cursor = 0;
                 self.epoch += 1;
-                self.record();
+                // Another boundary in this call when a whole epoch is left.
+                if !self.last_only || left < self.steps_per_epoch {
+                    self.record();
+                }
             }
         }
         Ok(RaceTick {
@@ -243,6 +249,13 @@ impl Race {
                 .map(|&(s, k)| (k > 0).then(|| (s / k as f64) as f32))
                 .collect(),
         })
+    }
+
+    /// With `on`, a `step` call that crosses several epoch boundaries records only the last
+    /// one: scoring every lane on both sets at every epoch costs more than the epoch's training
+    /// on small data, and a page running many epochs per frame draws one point per frame anyway.
+    pub fn record_last_only(&mut self, on: bool) {
+        self.last_only = on;
     }
 
     /// Batches run by every lane that has not diverged.
@@ -263,6 +276,10 @@ impl Race {
     /// Lane `lane`'s trainer (its optimizer state, its learning rate now).
     pub fn trainer(&self, lane: usize) -> Option<&Trainer> {
         self.lanes.get(lane).map(|l| &l.trainer)
+    }
+    /// Why lane `lane` stopped, when it diverged.
+    pub fn diverged(&self, lane: usize) -> Option<&str> {
+        self.lanes.get(lane).and_then(|l| l.diverged.as_deref())
     }
     /// Lane `lane`'s records so far (the first is from before training).
     pub fn history(&self, lane: usize) -> Option<&[LaneRecord]> {

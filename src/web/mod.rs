@@ -16,6 +16,8 @@ use wasm_bindgen::prelude::*;
 
 mod health;
 mod inspector;
+mod race;
+mod stepping;
 
 /// Logs panics to the console instead of the opaque "unreachable executed". Every input is
 /// validated before use, so this is the last resort, not the error path.

@@ -44,6 +44,18 @@ fn whole_in(text: &str, min: u64, max: u64) -> Result<u64, String> {
     }
 }
 
+/// Limits of the stopping rules' link fields.
+const MAX_STOP_EPOCH: u32 = 1_000_000;
+const MAX_PATIENCE: u32 = 10_000;
+
+/// A whole number in [min, max], or `None` for empty text (the rule is off).
+fn optional_whole(text: &str, min: u32, max: u32) -> Result<Option<u32>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    whole_in(text, min as u64, max as u64).map(|v| Some(v as u32))
+}
+
 fn flag(text: &str) -> Result<bool, String> {
     match text.trim() {
         "1" | "true" => Ok(true),
@@ -420,6 +432,39 @@ const TRAILING: &[Own] = &[
             } else {
                 Some(t.parse().map_err(err)?)
             };
+            Ok(())
+        },
+    },
+    Own {
+        key: "race",
+        field: "race lanes",
+        description: "The optimizer race's 2–4 lanes, each optimizer:learning_rate (e.g. sgd:0.03,momentum:0.03,adam:0.01).",
+        view: true,
+        get: |s| s.view.race.to_string(),
+        set: |s, t| {
+            s.view.race = t.parse()?;
+            Ok(())
+        },
+    },
+    Own {
+        key: "stop_epoch",
+        field: "stop at epoch",
+        description: "Pause training when this many epochs are complete (empty: never).",
+        view: true,
+        get: |s| s.view.stop_epoch.map(|n| n.to_string()).unwrap_or_default(),
+        set: |s, t| {
+            s.view.stop_epoch = optional_whole(t, 1, MAX_STOP_EPOCH)?;
+            Ok(())
+        },
+    },
+    Own {
+        key: "patience",
+        field: "stop on a plateau",
+        description: "Pause training when the test loss has not improved for this many epochs (empty: never).",
+        view: true,
+        get: |s| s.view.patience.map(|n| n.to_string()).unwrap_or_default(),
+        set: |s, t| {
+            s.view.patience = optional_whole(t, 1, MAX_PATIENCE)?;
             Ok(())
         },
     },

@@ -2,5 +2,11 @@
 // with the tab's label and a dynamic import of the tool's module (loaded on first open).
 import { registerPanel } from '../tools.js';
 
+registerPanel('race', {
+  label: 'Optimizer race',
+  title: 'Optimizer race: copies of this network from the same start weights, each with its own optimizer and learning rate, trained side by side on the same batches',
+  load: () => import('./race.js'),
+  messages: ['race'],
+});
 registerPanel('inspector', { label: 'Backprop inspector', title: 'Follow one training point through a training step: forward pass, loss, backpropagation and the update, with the real numbers', load: () => import('./inspector.js'), messages: ['inspection'] });
 registerPanel('health', { label: 'Gradient health', title: 'The spread of weights and gradients of every layer over time: vanishing gradients and dead ReLUs', load: () => import('./health.js'), messages: ['health'] });
