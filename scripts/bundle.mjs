@@ -11,6 +11,7 @@
 //   boot.js, main.js + shared chunks  the page (boot.js starts the worker and the wasm download)
 //   worker.js, links-worker.js        the two workers, each one self-contained file
 //   style.css                         the page's style sheet
+//   <tool>.css                        each teaching panel's sheet, loaded when it opens
 // The teaching-tool panels (www/ui/tools/) are imported on first open, so they become chunks
 // that are not part of the start-up download. The wasm-bindgen glue (www/pkg*/) is imported by
 // URL at run time, one of two builds, so it is never bundled.
@@ -54,6 +55,15 @@ function bundleTime() {
   }
 }
 
+/** Each panel's style sheet, www/ui/tools/<tool>.css → www/dist/<tool>.css: a panel loads it
+ * from beside its own module (`new URL('./<tool>.css', import.meta.url)`), which is
+ * www/ui/tools/ for the sources and www/dist/ for the bundle's chunks. */
+function toolStyles() {
+  const dir = join(WWW, 'ui', 'tools');
+  const sheets = readdirSync(dir).filter((f) => f.endsWith('.css'));
+  return Object.fromEntries(sheets.map((f) => [f.slice(0, -4), `www/ui/tools/${f}`]));
+}
+
 /** Builds www/dist/ from www/. */
 export async function bundle() {
   const esbuild = await import('esbuild');
@@ -69,7 +79,7 @@ export async function bundle() {
     }),
     esbuild.build({ ...common, entryPoints: { worker: 'www/worker.js' }, outdir: DIST }),
     esbuild.build({ ...common, entryPoints: { 'links-worker': 'www/ui/links-worker.js' }, outdir: DIST }),
-    esbuild.build({ ...common, entryPoints: { style: 'www/style.css' }, outdir: DIST }),
+    esbuild.build({ ...common, entryPoints: { style: 'www/style.css', ...toolStyles() }, outdir: DIST }),
   ]);
   const { writeFileSync } = await import('node:fs');
   writeFileSync(join(DIST, '.stamp'), `${new Date().toISOString()}\n`);
