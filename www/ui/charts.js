@@ -104,6 +104,17 @@ export class LossChart {
   }
 }
 
+/** White or black ink, whichever contrasts more with `rgb` at `alpha` over the table's white card:
+ * one of the two always reaches 4.58:1 (a softer dark ink would leave mid shades below 4.5). */
+function readableInk(rgb, alpha) {
+  const lin = (c) => {
+    const v = (255 * (1 - alpha) + c * alpha) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  const lum = 0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2]);
+  return 1.05 / (lum + 0.05) > (lum + 0.05) / 0.05 ? '#fff' : '#000';
+}
+
 /** The confusion matrix as a table: rows are true classes, columns predictions. */
 export class ConfusionView {
   constructor({ options }) {
@@ -143,8 +154,9 @@ export class ConfusionView {
         ...row.map((n, j) => {
           const share = n / total;
           // Correct answers in blue, mistakes in orange: both colour-blind safe.
-          const bg = i === j ? `rgba(0,114,178,${0.08 + 0.8 * share})` : n ? `rgba(230,159,0,${0.12 + 0.8 * share})` : '#f6f7f8';
-          const fg = share > 0.55 ? '#fff' : '#1f2a33';
+          const [rgb, alpha] = i === j ? [[0, 114, 178], 0.08 + 0.8 * share] : n ? [[230, 159, 0], 0.12 + 0.8 * share] : [[246, 247, 248], 1];
+          const bg = `rgba(${rgb.join(',')},${alpha})`;
+          const fg = readableInk(rgb, alpha);
           return el('td', { class: cell, style: `background:${bg};color:${fg}`, title: `${fmtCount(n)} of ${fmtCount(total)} true ${names[i]} predicted as ${names[j]}` }, String(n));
         }));
     });
