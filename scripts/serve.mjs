@@ -37,6 +37,10 @@ const MIME = {
   '.map': 'application/json; charset=utf-8',
 };
 
+// The page's policy (also a <meta> in index.html): its own origin only, wasm compilation
+// allowed, no inline script or style, no plug-ins, forms or base-URL tricks.
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
 // Only the page's own files are served; everything else (sources, node_modules, .git) is 404.
 const ALLOWED = ['index.html', 'www', 'docs', 'data', 'favicon.ico'];
 
@@ -89,7 +93,7 @@ const server = createServer(async (req, res) => {
   // again ("no-cache"), and an unchanged file comes back as an empty 304. So the page's worker,
   // which imports the same modules as the page, does not download them a second time.
   const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
-  const headers = { 'Cache-Control': 'no-cache', ETag: etag, 'X-Content-Type-Options': 'nosniff' };
+  const headers = { 'Cache-Control': 'no-cache', ETag: etag, 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': CSP, 'Referrer-Policy': 'no-referrer' };
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, headers).end();
     log(304, path, 0);

@@ -18,6 +18,7 @@ import { Pacer, paints } from './ui/pace.js';
 import { BUILDS } from './wasm-build.js';
 import { ToolPanels } from './ui/tools.js';
 import { Shortcuts } from './ui/shortcuts.js';
+import { Explanations } from './ui/explain.js';
 import { setCurveWidth } from './ui/losschart.js';
 import './ui/tools/index.js';
 
@@ -365,6 +366,7 @@ export class Page {
       this.send({ type: 'reset' });
     });
     this.shortcuts = new Shortcuts();
+    this.explanations = new Explanations();
     $('present').addEventListener('click', () => this.change({ present: this.presenting ? '0' : '1' }));
     $('add-layer').addEventListener('click', () => {
       const sizes = this.hiddenSizes();

@@ -28,6 +28,9 @@ export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'class') node.className = v;
+    // Through the CSSOM, not a style="" attribute: the page's Content-Security-Policy has no
+    // 'unsafe-inline', which blocks style attributes but not element.style.
+    else if (k === 'style') node.style.cssText = v;
     else if (k === 'dataset') Object.assign(node.dataset, v);
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
     else if (v !== false && v != null) node.setAttribute(k, v === true ? '' : v);
