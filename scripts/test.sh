@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project, in order, stopping at the first failure:
 # rustfmt, native unit/integration tests and doctests, clippy, the wasm binding tests, the release wasm
-# build and the browser end-to-end tests against a static server on a free port.
+# build and the browser end-to-end tests against a static server on a free port, and a short
+# fuzzing pass of every parser of outside input.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/ensure-deps.sh
@@ -59,3 +60,6 @@ done
 if [ -z "$base_url" ]; then echo "error: the static server did not start" >&2; exit 1; fi
 echo "static server at $base_url"
 NNPLAY_BASE_URL="$base_url" node --test --test-concurrency=1 tests/e2e/
+
+step "fuzz each parser of outside input for 10 s (scripts/fuzz.sh; a long run is --seconds 1800 --keep)"
+./scripts/fuzz.sh --seconds 10

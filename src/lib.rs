@@ -32,6 +32,9 @@ pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fuzzing;
+
 // The flat paths of earlier releases (`nnplay::network`, `nnplay::optim`, …), kept so that
 // programs written against them still build.
 pub use api::{keras, sklearn};

@@ -1,0 +1,4 @@
+//! Fuzz target `csv`: see `nnplay::fuzzing::csv` for what it feeds and what it checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| nnplay::fuzzing::csv(data));
