@@ -4,7 +4,10 @@
 // both when the page's other modules are in.
 import { loadBuild } from './wasm-build.js';
 
-export const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+/** A new training worker (the page makes another one if this one gets stuck). */
+export const startWorker = () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+
+export const worker = startWorker();
 
 /** The page's build, loading: `{ build, wasm, module, fallback }` (see wasm-build.js). */
 export const loading = loadBuild();

@@ -4,7 +4,7 @@
 // worker computed and forwards clicks; it never trains.
 import { initialQuery } from './url.js';
 import { Page } from './page.js';
-import { loading, worker } from './boot.js';
+import { loading, startWorker, worker } from './boot.js';
 
 let loaded;
 try {
@@ -19,7 +19,7 @@ try {
 }
 
 performance.mark('nnplay-wasm-ready');
-const page = new Page(loaded, worker);
+const page = new Page(loaded, worker, startWorker);
 // For the browser tests and benchmarks, and for poking around in the console.
 window.nnplay = {
   page,

@@ -19,6 +19,7 @@ import { BUILDS } from './wasm-build.js';
 import { ToolPanels } from './ui/tools.js';
 import { Shortcuts } from './ui/shortcuts.js';
 import { Explanations } from './ui/explain.js';
+import { Watchdog } from './ui/watchdog.js';
 import { setCurveWidth } from './ui/losschart.js';
 import './ui/tools/index.js';
 
@@ -30,8 +31,10 @@ export class Page {
   /**
    * @param {{ wasm: object, build: string, module: WebAssembly.Module }} loaded  the page's wasm build
    * @param {Worker} worker  the training worker (www/worker.js), not yet initialised
+   * @param {() => Worker} startWorker  makes a new one, for a restart after a stall
    */
-  constructor({ wasm, build, module }, worker) {
+  constructor({ wasm, build, module }, worker, startWorker) {
+    this.startWorker = startWorker;
     this.build = build;
     this.module = module;
     this.options = JSON.parse(wasm.options_json());
@@ -47,9 +50,10 @@ export class Page {
     this.rate = []; // [time, steps] samples for the steps/s read-out
     this.stepsPerSecond = 0;
     this.counts = { received: 0, drawn: 0 }; // worker frames that arrived, and were drawn
-    this.worker = worker;
-    this.worker.onmessage = (event) => this.onMessage(event.data);
-    this.worker.onerror = (e) => this.showMessage(`The training worker failed: ${e.message || 'unknown error'}`);
+    this.attachWorker(worker);
+    this.lastCsv = null; // the CSV the worker trains on, sent again to a restarted worker
+    this.userPoints = null; // hand-placed points as the worker last reported them (id, x1, x2, label)
+    this.watchdog = new Watchdog({ ping: (msg) => this.worker.postMessage(msg), onStall: (ms) => this.workerStalled(ms) });
     this.readouts = new Pacer(READOUT_MS, () => this.showReport(), 'readouts');
 
     const { options } = this;
@@ -73,7 +77,50 @@ export class Page {
   }
 
   send(msg) {
+    if (msg.type === 'load_csv') this.lastCsv = msg;
+    else if (msg.type === 'use_generated' || msg.type === 'start_points') this.lastCsv = null;
     this.worker.postMessage(msg);
+  }
+
+  attachWorker(worker) {
+    this.worker = worker;
+    this.worker.onmessage = (event) => this.onMessage(event.data);
+    this.worker.onerror = (e) => this.showMessage(`The training worker failed: ${e.message || 'unknown error'}`);
+  }
+
+  /** The worker has not answered for `silentMs`: say so, and offer a restart that keeps the work. */
+  workerStalled(silentMs) {
+    const box = $('message');
+    box.className = 'message error';
+    box.setAttribute('role', 'alert');
+    box.replaceChildren(
+      `The training worker has not answered for ${Math.round(silentMs / 1000)} s: it is stuck. `,
+      el('button', { type: 'button', id: 'restart-worker', class: 'restart-worker', onclick: () => this.restartWorker() }, 'Restart it'),
+      ' — your settings, drawn points and imported data are kept; training starts again from epoch 0.',
+    );
+    box.hidden = false;
+  }
+
+  /** A fresh worker on the current link, with the hand-placed points or the CSV sent again. */
+  restartWorker() {
+    const source = this.state ? this.state.source : 'generated';
+    const classes = this.state ? this.state.classes : 2;
+    const points = this.userPoints;
+    const csv = this.lastCsv;
+    this.worker.terminate();
+    this.attachWorker(this.startWorker());
+    this.watchdog.restart();
+    this.setPlaying(false);
+    this.chart.clear();
+    this.clearMessage();
+    this.start(this.query);
+    if (source === 'points' && points) {
+      this.send({ type: 'start_points', classes, fromCurrent: false });
+      for (let i = 0; i + 3 < points.length; i += 4) this.send({ type: 'add_point', x1: points[i + 1], x2: points[i + 2], label: points[i + 3] });
+    } else if (source === 'csv' && csv) {
+      this.send(csv);
+    }
+    this.showMessage('The training worker was restarted: settings, points and data are as they were; the weights start again.', 'ok');
   }
 
   /** Sends new query values to Rust, which validates them and answers with the canonical query. */
@@ -113,6 +160,7 @@ export class Page {
   }
 
   onMessage(msg) {
+    this.watchdog.heard();
     switch (msg.type) {
       case 'ready':
         performance.mark('nnplay-worker-ready');
@@ -213,7 +261,10 @@ export class Page {
       $('n-params').textContent = fmtCount(this.snapshot.n_params);
       this.network.setStructure({ snapshot: this.snapshot, state: this.state, selected: splitList(getValue(this.query, 'features')), actList: this.activations() });
     }
-    if (msg.points) this.plane.setPoints(msg.points);
+    if (msg.points) {
+      this.plane.setPoints(msg.points);
+      this.userPoints = msg.points.user;
+    }
     if (msg.gallery) this.gallery.setImages(msg.gallery);
     if (msg.features) this.network.drawFeatureImages(msg.features);
     if (msg.history && (msg.history.length || msg.historyFrom === 0)) this.chart.append(msg.historyFrom, msg.history);

@@ -411,6 +411,12 @@ function enqueue(task) {
 }
 
 self.onmessage = ({ data: msg }) => {
+  // The page's watchdog: answered at once, ahead of the queue, so only a thread that is stuck
+  // (a computation that never returns) leaves it unanswered.
+  if (msg.type === 'ping') {
+    post({ type: 'pong', id: msg.id });
+    return;
+  }
   if (msg.type === 'received') {
     if (session) session.unreceived = Math.max(0, session.unreceived - 1);
     return;
