@@ -608,3 +608,32 @@ fn options_cover_every_menu() {
     );
     serde_json::to_string(&o).unwrap();
 }
+
+#[test]
+fn set_params_puts_in_a_whole_model_or_nothing() {
+    let mut trained = session("dataset=circle&layers=3");
+    trained.step(30).unwrap();
+    let mut fresh = session("dataset=circle&layers=3");
+    assert_ne!(fresh.network().params(), trained.network().params());
+    let before = fresh.network().params().to_vec();
+
+    let short = &trained.network().params()[1..];
+    let err = fresh.set_params(short).unwrap_err().to_string();
+    assert!(err.contains("parameters, but this network has"), "{err}");
+    let mut poisoned = trained.network().params().to_vec();
+    poisoned[2] = f32::NAN;
+    let err = fresh.set_params(&poisoned).unwrap_err().to_string();
+    assert!(err.contains("parameter 2"), "{err}");
+    assert_eq!(
+        fresh.network().params(),
+        &before[..],
+        "a refused model changes nothing"
+    );
+
+    fresh.set_params(trained.network().params()).unwrap();
+    assert_eq!(fresh.network().params(), trained.network().params());
+    assert_eq!(
+        fresh.predict(1.5, -0.5).unwrap(),
+        trained.predict(1.5, -0.5).unwrap()
+    );
+}

@@ -20,6 +20,7 @@ import { ToolPanels } from './ui/tools.js';
 import { Shortcuts } from './ui/shortcuts.js';
 import { Explanations } from './ui/explain.js';
 import { Watchdog } from './ui/watchdog.js';
+import { readModelFile } from './ui/modelfile.js';
 import { setCurveWidth } from './ui/losschart.js';
 import './ui/tools/index.js';
 
@@ -197,6 +198,9 @@ export class Page {
         break;
       case 'csv':
         this.sources.csvLoaded(msg.summary);
+        break;
+      case 'model_opened':
+        this.showMessage(`Opened ${msg.name}: its settings and weights are in place. Press play to train on.`, 'ok');
         break;
       case 'export':
         download('nnplay-model.json', msg.json);
@@ -437,6 +441,19 @@ export class Page {
     });
     $('share').addEventListener('click', () => this.copyLink());
     $('export').addEventListener('click', () => this.send({ type: 'export' }));
+    $('open-model').addEventListener('click', () => $('open-model-file').click());
+    $('open-model-file').addEventListener('change', async (e) => {
+      const file = e.target.files && e.target.files[0];
+      e.target.value = ''; // the same file can be opened again
+      if (!file) return;
+      try {
+        const model = await readModelFile(file);
+        this.chart.clear();
+        this.send({ type: 'open_model', query: model.query, params: model.params, name: model.name });
+      } catch (err) {
+        this.showMessage(err.message);
+      }
+    });
   }
 
   /** Presenter mode: the CSS does the type and the layout; canvases get thicker lines. */

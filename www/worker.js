@@ -346,6 +346,21 @@ const handlers = {
   set_query(s, { query }) {
     s.setQuery(query);
   },
+  /** A model file the page opened: its link's settings, then its weights (all or nothing). */
+  async open_model(s, { query, params, name }) {
+    const before = s.pg.query();
+    const need = parse(s.wasm.missing_data(query));
+    if (need) await provideData(s.wasm, need);
+    s.applied(parse(s.pg.set_query(query)));
+    try {
+      s.pg.set_params(params);
+    } catch (err) {
+      s.applied(parse(s.pg.set_query(before)));
+      throw new Error(`${name}: ${errorMessage(err)}; the page keeps the network it had`);
+    }
+    post({ type: 'model_opened', name });
+    s.refresh();
+  },
   set_weight(s, { layer, row, col, value }) {
     s.pg.set_weight(layer, row, col, value);
     s.refresh();

@@ -359,6 +359,26 @@ impl Playground {
         Ok(())
     }
 
+    /// Puts in every parameter at once (a model file opened in the page): as many as the
+    /// network has, all finite, or nothing changes.
+    pub fn set_params(&mut self, params: &[f32]) -> Result<(), NnError> {
+        let want = self.net.n_params();
+        if params.len() != want {
+            return Err(NnError::Config(format!(
+                "the model has {} parameters, but this network has {want}: its layers or inputs differ",
+                params.len()
+            )));
+        }
+        if let Some(at) = params.iter().position(|p| !p.is_finite()) {
+            return Err(NnError::Config(format!(
+                "parameter {at} of the model is not a finite number"
+            )));
+        }
+        self.net.params_mut().copy_from_slice(params);
+        self.run.clear_divergence();
+        Ok(())
+    }
+
     /// Sets the bias of `unit` in `layer`.
     pub fn set_bias(&mut self, layer: usize, unit: usize, value: f32) -> Result<(), NnError> {
         self.net.set_bias(layer, unit, value)?;

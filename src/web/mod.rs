@@ -127,6 +127,11 @@ impl WasmPlayground {
     }
 
     /// All parameters, flat (layout in `network_json()` offsets).
+    /// Every parameter at once, in the order `params()` gives them (a model file the page opened).
+    pub fn set_params(&mut self, params: &[f32]) -> Result<(), JsError> {
+        self.inner.set_params(params).map_err(js_err)
+    }
+
     pub fn params(&self) -> Float32Array {
         Float32Array::from(self.inner.network().params())
     }

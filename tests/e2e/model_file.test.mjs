@@ -115,3 +115,82 @@ test('a downloaded model predicts raw points with nnplay predict as the page doe
   assert.ok(evaluated.accuracy >= 0 && evaluated.accuracy <= 1);
   assert.deepEqual(page.errors, []);
 });
+
+/** `nnplay predict` on POINTS: p(class 1) per point. */
+function cliPredictions(bin, modelPath) {
+  const csv = join(dir, 'points.csv');
+  writeFileSync(csv, `x1,x2\n${POINTS.map((p) => p.join(',')).join('\n')}\n`);
+  const rows = nnplay(bin, ['predict', '--model', modelPath, '--csv', csv]).trim().split('\n');
+  return rows.slice(1).map((r) => Number(r.split(',')[2]));
+}
+
+async function openModel(page, path) {
+  await page.setInputFiles('#open-model-file', path);
+  await until(async () => /Opened/.test((await page.textContent('#message')) || ''), { timeoutMs: 30_000 });
+}
+
+test('CLI → page → CLI: a model the CLI saved opens in the page with its settings and predicts the same; downloaded again, the CLI agrees', async () => {
+  const bin = nnplayBinary();
+  const saved = join(dir, 'cli.json');
+  nnplay(bin, ['train', '--config', QUERY, '--epochs', '4', '--save', saved]);
+  const cli = cliPredictions(bin, saved);
+
+  const page = await pg.open('dataset=xor&layers=2');
+  await page.click('#open-model');
+  await openModel(page, saved);
+  const url = new URL(page.url()).searchParams;
+  assert.equal(url.get('dataset'), 'circle');
+  assert.equal(url.get('layers'), '4,2');
+  assert.equal(url.get('features'), 'x1,x2,x1_squared,x2_squared,sin_x1');
+  const shown = (await pagePredictions(page, POINTS)).map((o) => o[0]);
+  for (const [i, p] of shown.entries()) assert.ok(Math.abs(p - cli[i]) <= 1e-5, `at ${POINTS[i]}: page ${p}, CLI ${cli[i]}`);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const again = join(dir, 'again.json');
+  await download.saveAs(again);
+  const back = cliPredictions(bin, again);
+  for (const [i, p] of back.entries()) assert.ok(Math.abs(p - cli[i]) <= 1e-5, `at ${POINTS[i]}: CLI after the page ${p}, before ${cli[i]}`);
+  assert.deepEqual(page.errors, []);
+});
+
+test('page → page: a downloaded model opens in a fresh page with the same predictions; foreign and broken files are refused and nothing changes', async () => {
+  const page = await pg.open(QUERY);
+  for (let epoch = 1; epoch <= 2; epoch++) {
+    await page.click('#step');
+    await until(async () => (await readNumber(page, '#epoch')) >= epoch);
+  }
+  const before = await pagePredictions(page, POINTS);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const path = join(dir, 'page.json');
+  await download.saveAs(path);
+
+  const fresh = await pg.open('dataset=spiral&layers=3');
+  const refusals = [
+    ['notes.json', '{"format":"keras-model","version":3}', /a "keras-model" file, not an nnplay model file/],
+    ['future.json', '{"format":"nnplay-model","version":9,"params":[]}', /version 9; this page reads versions 1 and 2/],
+    ['broken.json', '{"format": "nnplay-mod', /not JSON/],
+    ['photo.json', '\u0089PNG\r\n', /not JSON/],
+  ];
+  for (const [name, text, why] of refusals) {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    await fresh.setInputFiles('#open-model-file', file);
+    await until(async () => why.test((await fresh.textContent('#message')) || ''), { timeoutMs: 10_000 });
+    assert.match(await fresh.textContent('#message'), why);
+    assert.equal(new URL(fresh.url()).searchParams.get('dataset'), 'spiral', `${name} changed nothing`);
+  }
+  // Weights that do not fit the network the settings build: refused, the page keeps its own.
+  const wrong = JSON.parse(readFileSync(path, 'utf8'));
+  wrong.params = wrong.params.slice(1);
+  writeFileSync(join(dir, 'short.json'), JSON.stringify(wrong));
+  await fresh.setInputFiles('#open-model-file', join(dir, 'short.json'));
+  await until(async () => /parameters, but this network has/.test((await fresh.textContent('#message')) || ''), { timeoutMs: 10_000 });
+  await until(async () => new URL(fresh.url()).searchParams.get('dataset') === 'spiral', { timeoutMs: 10_000 });
+  assert.equal(new URL(fresh.url()).searchParams.get('dataset'), 'spiral');
+
+  await openModel(fresh, path);
+  const after = await pagePredictions(fresh, POINTS);
+  for (const [i, o] of after.entries()) assert.ok(Math.abs(o[0] - before[i][0]) <= 1e-6, `at ${POINTS[i]}: ${o[0]} vs ${before[i][0]}`);
+  fresh.errors.splice(0); // the refusals were reported on purpose
+  assert.deepEqual(page.errors, []);
+});
