@@ -296,6 +296,12 @@ export class Page {
   }
 
   // ---------- the network ----------
+  /** Rust's cap on a hidden layer's neurons for the current data (wider for images). */
+  maxUnits() {
+    const { limits } = this.options;
+    return this.state && this.state.image_side ? limits.max_image_units : limits.max_units;
+  }
+
   hiddenSizes() {
     if (this.pendingArchitecture) return [...this.pendingArchitecture.sizes];
     return this.snapshot ? this.snapshot.layers.slice(0, -1).map((l) => l.out_dim) : [];
@@ -319,7 +325,7 @@ export class Page {
     const acts = this.activations();
     switch (a.type) {
       case 'units':
-        sizes[a.layer] = Math.max(1, Math.min(this.options.limits.max_units, sizes[a.layer] + a.delta));
+        sizes[a.layer] = Math.max(1, Math.min(this.maxUnits(), sizes[a.layer] + a.delta));
         this.setArchitecture(sizes, acts);
         break;
       case 'activation':
