@@ -37,6 +37,8 @@ export class DigitsLab {
     this.wanted = false; // the pad changed (or the network trained) since the last reading
     this.rate = [];
     this.build();
+    // Frames sent before this module loaded carried the tiles and the strip: ask again.
+    page.send({ type: 'lab_refresh' });
   }
 
   build() {
@@ -220,7 +222,7 @@ export class DigitsLab {
       const p = probs ? probs[c] : 0;
       fill.style.setProperty('--p', String(Number.isFinite(p) ? p : 0));
       value.textContent = probs ? `${(100 * p).toFixed(p >= 0.995 || p < 0.0005 ? 0 : 1)}%` : '—';
-      li.classList.toggle('top', c === top);
+      li.classList.toggle('best', c === top);
       li.setAttribute('aria-label', probs ? `${c}: ${(100 * p).toFixed(1)} percent` : `${c}: no reading`);
     });
     this.root.dataset.top = String(top);

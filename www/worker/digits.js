@@ -13,6 +13,12 @@ const TILE_COLUMNS = 16;
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 
 export const digitsHandlers = {
+  /** The lab was just built: send its parts in the next frame. */
+  lab_refresh(s) {
+    s.tilesAt = 0;
+    s.mistakesAt = 0;
+    s.refresh();
+  },
   /** The pad's grey pixels (Uint8Array, side × side): the probabilities and what the network sees. */
   pad_read(s, { pixels, side, seq }) {
     const result = s.pg.read_pad(pixels, side);
@@ -30,7 +36,7 @@ export function digitsFrame(s, msg, transfer) {
   if (!s.state || !s.state.image_side) return;
   const now = performance.now();
   const fresh = Boolean(msg.snapshot) || !s.playing;
-  const due = (key, ms) => fresh || now - (s[key] || 0) >= ms;
+  const due = (key, ms) => fresh || now - s[key] >= ms || !s[key];
   if (due('tilesAt', TILE_MS)) {
     s.tilesAt = now;
     try {
