@@ -37,6 +37,7 @@ export class Page {
   constructor({ wasm, build, module }, worker, startWorker) {
     this.startWorker = startWorker;
     this.build = build;
+    this.wasm = wasm;
     this.module = module;
     this.options = JSON.parse(wasm.options_json());
     this.query = '';
@@ -66,6 +67,7 @@ export class Page {
     this.chart = new LossChart();
     this.confusion = new ConfusionView({ options });
     this.gallery = new GalleryView();
+    this.lab = null; // the digits lab (ui/digitpad.js), loaded when an image set is first chosen
     this.sources = new SourcePanels(this);
     this.tools = new ToolPanels(this);
     this.wire();
@@ -209,6 +211,9 @@ export class Page {
         if (msg.context === 'load_csv') $('csv-summary').textContent = msg.message;
         this.showMessage(msg.message);
         break;
+      case 'pad':
+        if (this.lab) this.lab.message(msg);
+        break;
       default:
         this.tools.message(msg);
         break;
@@ -235,6 +240,7 @@ export class Page {
     $('gallery').hidden = !state.image_side;
     $('no-plane-text').hidden = Boolean(state.image_side);
     this.gallery.setState(state);
+    this.syncLab(state);
     if (!state.has_plane && !state.image_side) {
       const d = this.options.datasets.find((x) => x.token === getValue(query, 'dataset'));
       $('no-plane-text').textContent = `${state.source === 'csv' ? 'Your CSV data' : d ? d.description : 'This data'} — it has ${state.feature_names.length} inputs, so there is no 2-D picture of the decision boundary. Follow the loss, the accuracy and the confusion matrix instead.`;
@@ -308,12 +314,27 @@ export class Page {
     }
     if (f.confusion !== undefined) this.confusion.set(f.confusion);
     if (f.guesses) this.gallery.setGuesses(f.guesses);
+    if (f.mistakes) this.gallery.setMistakes(f.mistakes);
+    if (this.lab) this.lab.frame(f);
     this.tools.frame(f);
     if (first) {
       this.drawnOnce = true;
       performance.mark('nnplay-first-boundary');
       document.body.dataset.ready = 'true';
     }
+  }
+
+  /** Shows the digits lab for image sets (its module is fetched the first time one is chosen). */
+  syncLab(state) {
+    if (this.lab) {
+      this.lab.sync(state);
+      return;
+    }
+    if (!state.image_side || this.labLoading) return;
+    this.labLoading = import('./ui/digitpad.js').then(({ DigitsLab }) => {
+      this.lab = new DigitsLab(this);
+      if (this.state) this.lab.sync(this.state);
+    }, (err) => this.showMessage(`The digits lab could not be loaded: ${err.message}`));
   }
 
   /** The newest report's numbers: scores, epoch, steps and steps per second. */
@@ -352,6 +373,12 @@ export class Page {
   }
 
   // ---------- the network ----------
+  /** Rust's cap on a hidden layer's neurons for the current data (wider for images). */
+  maxUnits() {
+    const { limits } = this.options;
+    return this.state && this.state.image_side ? limits.max_image_units : limits.max_units;
+  }
+
   hiddenSizes() {
     if (this.pendingArchitecture) return [...this.pendingArchitecture.sizes];
     return this.snapshot ? this.snapshot.layers.slice(0, -1).map((l) => l.out_dim) : [];
@@ -375,7 +402,7 @@ export class Page {
     const acts = this.activations();
     switch (a.type) {
       case 'units':
-        sizes[a.layer] = Math.max(1, Math.min(this.options.limits.max_units, sizes[a.layer] + a.delta));
+        sizes[a.layer] = Math.max(1, Math.min(this.maxUnits(), sizes[a.layer] + a.delta));
         this.setArchitecture(sizes, acts);
         break;
       case 'activation':

@@ -13,6 +13,7 @@ import { fetchDataFile } from './worker/data.js';
 import { FEATURE_RES, buildFrame } from './worker/frame.js';
 import { toolFrame, toolHandlers, toolStep } from './worker/tools.js';
 import './worker/tool-modules.js';
+import { digitsFrame, digitsHandlers } from './worker/digits.js';
 
 // The glue module loads while the page is still compiling the wasm it will send with `init`.
 preloadGlue();
@@ -164,6 +165,7 @@ class TrainingSession {
     });
     if (stopped) msg.stopped = stopped;
     toolFrame(this, msg, transfer);
+    digitsFrame(this, msg, transfer);
     this.pendingStructure = false;
     this.pendingStatic = false;
     this.historySent = historyTo;
@@ -414,7 +416,7 @@ const handlers = {
     post({ type: 'export', json: s.pg.model_json() });
   },
 };
-Object.assign(handlers, toolHandlers);
+Object.assign(handlers, toolHandlers, digitsHandlers);
 
 // Messages are handled one at a time, in order, so `init` finishes before anything else runs.
 // Only the page's "frame arrived" note skips the line: it must never wait behind other work.

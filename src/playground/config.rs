@@ -16,8 +16,35 @@ use serde::{Deserialize, Serialize};
 
 /// At most this many hidden layers (the TensorFlow Playground has 6).
 pub const MAX_HIDDEN_LAYERS: usize = 8;
-/// At most this many neurons per hidden layer (the TensorFlow Playground has 8).
+/// At most this many neurons per hidden layer of a network on a 2-D set (the TensorFlow
+/// Playground has 8): every neuron's map is drawn each frame, so the page stays fluid.
 pub const MAX_UNITS: usize = 32;
+/// At most this many neurons per hidden layer on the shipped image sets (digits, MNIST): no
+/// neuron maps are drawn there, and 784-64-64-10 (the course's MNIST network) needs 64.
+pub const MAX_IMAGE_UNITS: usize = 256;
+
+/// The most neurons a hidden layer may have on `dataset`: [`MAX_IMAGE_UNITS`] for the image
+/// sets, [`MAX_UNITS`] for the others.
+pub fn max_units(dataset: DatasetKind) -> usize {
+    if crate::data::builtin::image_side(dataset).is_some() {
+        MAX_IMAGE_UNITS
+    } else {
+        MAX_UNITS
+    }
+}
+/// What the image sets start with where a link (or the data set picker) does not say otherwise,
+/// as link fields: a network and a training share that reach the lab's targets in the page
+/// (8 × 8 digits ≥ 97 % test accuracy; MNIST with the course's 784-64-64-10 + Adam ≥ 92 %),
+/// where the playground's defaults (4, 2 tanh neurons, SGD) would learn little. Empty for the
+/// other sets, which start from the table's defaults.
+pub fn suggested_settings(dataset: DatasetKind) -> &'static str {
+    match dataset {
+        DatasetKind::Digits => "train=80&layers=64&act=relu&opt=adam&lr=0.003&batch=32",
+        DatasetKind::Mnist => "train=80&layers=64,64&act=relu&opt=adam&lr=0.001&batch=32",
+        _ => "",
+    }
+}
+
 /// Range of the number of generated points. The upper end keeps the full-set evaluation after
 /// every `step` call cheap enough for 60 frames per second with the largest network.
 pub const MIN_POINTS: usize = 10;
@@ -296,5 +323,89 @@ impl PlaygroundConfig {
         let task = self.data.dataset.task();
         let (out, loss) = self.requested_head(task);
         check_head(task, out, loss)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playground::options;
+
+    fn units(config: &PlaygroundConfig) -> Vec<usize> {
+        config.network.hidden.iter().map(|h| h.units).collect()
+    }
+
+    #[test]
+    fn the_picker_brings_an_image_set_s_network_and_takes_it_back_to_a_2d_set() {
+        use crate::playground::query::{UrlState, parse, switch_dataset};
+        let circle = parse("dataset=circle&layers=8,8&lr=0.1&showtest=1").0;
+        let digits = switch_dataset(&circle, DatasetKind::Digits);
+        assert_eq!(units(&digits.config), [64]);
+        assert_eq!(digits.config.training.learning_rate, 0.003);
+        assert!(digits.view.show_test, "view settings stay");
+        let mut wide = digits.clone();
+        wide.config.network.hidden[0].units = 200;
+        let mnist = switch_dataset(&wide, DatasetKind::Mnist);
+        assert_eq!(units(&mnist.config), [64, 64]);
+        let back = switch_dataset(&mnist, DatasetKind::Spiral);
+        let defaults = UrlState::default();
+        assert_eq!(back.config.network, defaults.config.network);
+        assert_eq!(back.config.training, defaults.config.training);
+        assert_eq!(back.config.data.train_percent, 50);
+        // Between two 2-D sets nothing but the data set changes.
+        let xor = switch_dataset(&circle, DatasetKind::Xor);
+        assert_eq!(xor.config.network, circle.config.network);
+        assert_eq!(xor.config.training.learning_rate, 0.1);
+    }
+
+    #[test]
+    fn image_sets_allow_256_units_a_layer_and_the_2d_sets_keep_32() {
+        assert_eq!(max_units(DatasetKind::Mnist), 256);
+        assert_eq!(max_units(DatasetKind::Digits), 256);
+        for kind in [DatasetKind::Circle, DatasetKind::Spiral, DatasetKind::Iris] {
+            assert_eq!(max_units(kind), MAX_UNITS, "{kind}");
+        }
+        let (config, notices) =
+            PlaygroundConfig::from_query("dataset=mnist&layers=64,64&act=relu&opt=adam&lr=0.001");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(units(&config), [64, 64]);
+        assert_eq!(config.training.optimizer.to_string(), "adam");
+        config.validate().unwrap();
+        // The data set's key may come after the layers in a link: the cap is still its own.
+        let (config, notices) = PlaygroundConfig::from_query("layers=256,200&dataset=digits");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(units(&config), [256, 200]);
+        // Over the cap: the layers fall back and the notice names the image sets' limit.
+        let (config, notices) = PlaygroundConfig::from_query("dataset=digits&layers=257");
+        assert_eq!(notices.len(), 1);
+        assert!(
+            notices[0].reason.contains("1 to 256"),
+            "{}",
+            notices[0].reason
+        );
+        assert_eq!(units(&config), [4, 2]);
+        // A 2-D set keeps 32, in a link and in a JSON config alike.
+        let (_, notices) = PlaygroundConfig::from_query("dataset=circle&layers=64,64");
+        assert_eq!(notices[0].key, "layers");
+        assert!(
+            notices[0].reason.contains("1 to 32"),
+            "{}",
+            notices[0].reason
+        );
+        let (mut config, _) = PlaygroundConfig::from_query("dataset=mnist&layers=64");
+        config.data.dataset = DatasetKind::Circle;
+        assert!(config.validate().is_err());
+        // A link naming an image set alone gets the set's own network; its own keys win.
+        let (config, notices) = PlaygroundConfig::from_query("dataset=mnist");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(units(&config), [64, 64]);
+        assert_eq!(config.data.train_percent, 80);
+        let (config, _) = PlaygroundConfig::from_query("dataset=digits&layers=16&train=50");
+        assert_eq!((units(&config), config.data.train_percent), (vec![16], 50));
+        assert_eq!(config.training.optimizer.to_string(), "adam");
+        assert_eq!(PlaygroundConfig::from_query(&config.to_query()).0, config);
+        // The page reads both caps.
+        let limits = options().limits;
+        assert_eq!((limits.max_units, limits.max_image_units), (32, 256));
     }
 }

@@ -15,6 +15,7 @@
 //!   The jobs done on a session are `impl Playground` blocks (or types that borrow one) in files
 //!   beside it, so a new panel of the page is one more such file:
 //!   - `pictures.rs`: the points, the plane, neuron and gallery pictures, the network graph;
+//!   - [`digitpad`]: the digits lab (the drawing pad's reading, mistakes, weight tiles);
 //!   - `points.rs`: points placed by hand; `csv_import.rs`: training on a CSV file.
 //!   - [`race`]: the optimizer race's lanes (`race=`) and a race built from the session;
 //!     [`stepping`]: one mini-batch steps and the `stop_epoch=`/`patience=` stop rules.
@@ -33,6 +34,7 @@
 
 pub mod config;
 mod csv_import;
+pub mod digitpad;
 mod health;
 mod inspector;
 mod messages;
@@ -57,6 +59,7 @@ pub use config::{
     default_head,
 };
 pub use csv_import::CsvImport;
+pub use digitpad::{MAX_MISTAKES, Mistakes, PadReading};
 pub use health::{HEALTH_ROWS, HealthSample, LayerSample};
 pub use inspector::PointInspection;
 pub use messages::{

@@ -100,7 +100,10 @@ pub struct OutputsByTask {
 #[derive(Clone, Debug, Serialize)]
 pub struct Limits {
     pub max_hidden_layers: usize,
+    /// Neurons per hidden layer on the 2-D sets (and CSV files).
     pub max_units: usize,
+    /// Neurons per hidden layer on the shipped image sets (digits, MNIST).
+    pub max_image_units: usize,
     pub points: (usize, usize),
     pub noise: (u32, u32),
     pub train: (u32, u32),
@@ -286,6 +289,7 @@ pub fn options() -> Options {
         limits: Limits {
             max_hidden_layers: MAX_HIDDEN_LAYERS,
             max_units: MAX_UNITS,
+            max_image_units: MAX_IMAGE_UNITS,
             points: (MIN_POINTS, MAX_POINTS),
             noise: (0, MAX_NOISE_PERCENT),
             train: (MIN_TRAIN_PERCENT, MAX_TRAIN_PERCENT),

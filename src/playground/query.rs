@@ -206,6 +206,7 @@ pub fn parse(query: &str) -> (UrlState, Vec<Notice>) {
             None => (decode(p), String::new()),
         })
         .collect();
+    let pairs = with_suggestions(pairs);
     let mut state = UrlState::default();
     let mut notices = Vec::new();
     for (k, v) in &pairs {
@@ -235,6 +236,52 @@ pub fn parse(query: &str) -> (UrlState, Vec<Notice>) {
     }
     fix_head(&mut state.config, &mut notices);
     (state, notices)
+}
+
+/// The pairs of a link, after the suggested settings of its data set (see
+/// [`suggested_settings`]) for the keys it does not give: the last occurrence wins, so the
+/// link's own values override them.
+fn with_suggestions(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    let dataset = pairs.iter().rev().find(|(k, _)| k == "dataset");
+    let Some(kind) = dataset.and_then(|(_, v)| v.trim().parse::<DatasetKind>().ok()) else {
+        return pairs;
+    };
+    let mut all: Vec<(String, String)> = suggested_settings(kind)
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    all.extend(pairs);
+    all
+}
+
+/// The state after the data set picker chose `kind`: the data set changes, the rest stays,
+/// except that moving to or from an image set (whose suggested settings differ) brings the
+/// suggested settings of the new set, or the defaults of the keys the old set suggested, so a
+/// 256-neuron MNIST layer does not follow the student to the circle.
+pub fn switch_dataset(state: &UrlState, kind: DatasetKind) -> UrlState {
+    let from = suggested_settings(state.config.data.dataset);
+    let to = suggested_settings(kind);
+    let mut next = state.clone();
+    next.config.data.dataset = kind;
+    if from == to {
+        return next;
+    }
+    let mut query = write(&next, true);
+    for key in from
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, _)| k)
+    {
+        if let Some(f) = FIELDS.iter().find(|f| f.key == key) {
+            query.push_str(&format!("&{key}={}", encode(&f.default_value())));
+        }
+    }
+    if !to.is_empty() {
+        query.push('&');
+        query.push_str(to);
+    }
+    parse(&query).0
 }
 
 /// An output/loss pair that cannot serve the data set's task falls back to `auto`, the loss

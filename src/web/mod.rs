@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde::de::IntoDeserializer;
 use wasm_bindgen::prelude::*;
 
+mod digitpad;
 mod health;
 mod inspector;
 mod race;

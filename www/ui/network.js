@@ -215,6 +215,8 @@ export class NetworkView {
     const { columns } = this.layout;
     const { layers } = this.snapshot;
     const limits = this.options.limits;
+    // The image sets (no neuron maps to draw) allow wider layers than the 2-D sets.
+    const cap = this.state && this.state.image_side ? limits.max_image_units : limits.max_units;
     const hiddenActs = this.options.activations.filter((a) => a.hidden);
     const frag = document.createDocumentFragment();
     // Narrow columns (many layers, small screens) get shorter heads that do not run together.
@@ -229,9 +231,9 @@ export class NetworkView {
         return;
       }
       const minus = el('button', { type: 'button', class: 'round', title: `Remove a neuron from hidden layer ${l + 1}` }, '−');
-      const plus = el('button', { type: 'button', class: 'round', title: `Add a neuron to hidden layer ${l + 1} (at most ${limits.max_units})` }, '+');
+      const plus = el('button', { type: 'button', class: 'round', title: `Add a neuron to hidden layer ${l + 1} (at most ${cap})` }, '+');
       minus.disabled = layer.out_dim <= 1;
-      plus.disabled = layer.out_dim >= limits.max_units;
+      plus.disabled = layer.out_dim >= cap;
       minus.addEventListener('click', () => this.onAction({ type: 'units', layer: l, delta: -1 }));
       plus.addEventListener('click', () => this.onAction({ type: 'units', layer: l, delta: +1 }));
       const select = el('select', { title: `Activation of hidden layer ${l + 1}`, 'aria-label': `activation of layer ${l + 1}` });

@@ -33,7 +33,8 @@ export class SourcePanels {
     if (pick.kind === 'dataset') {
       this.csvPending = false;
       if (state && state.source !== 'generated') page.send({ type: 'use_generated' });
-      page.change({ dataset: pick.token });
+      // Rust decides what else changes: an image set brings its own network, and back.
+      page.send({ type: 'set_query', query: page.wasm.switch_dataset(page.query, pick.token) });
     } else if (pick.kind === 'draw') {
       this.csvPending = false;
       // Start from the current 2-D points (editable); "Clear" empties the plot.

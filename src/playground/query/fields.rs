@@ -145,7 +145,7 @@ const LEADING: &[Own] = &[
     Own {
         key: "layers",
         field: "hidden layers",
-        description: "Neurons in each hidden layer, comma-separated (up to 8 layers of up to 32 neurons).",
+        description: "Neurons in each hidden layer, comma-separated (up to 8 layers of up to 32 neurons; 256 on the image sets).",
         view: false,
         get: |s| {
             s.config
@@ -157,11 +157,13 @@ const LEADING: &[Own] = &[
                 .join(",")
         },
         set: |s, t| {
+            // The data set's row comes first in the table, so its cap is known here.
+            let cap = max_units(s.config.data.dataset) as u64;
             let units: Vec<usize> = if t.trim().is_empty() {
                 Vec::new()
             } else {
                 t.split(',')
-                    .map(|u| whole_in(u, 1, MAX_UNITS as u64).map(|u| u as usize))
+                    .map(|u| whole_in(u, 1, cap).map(|u| u as usize))
                     .collect::<Result<_, _>>()?
             };
             if units.len() > MAX_HIDDEN_LAYERS {
