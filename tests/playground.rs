@@ -637,3 +637,26 @@ fn set_params_puts_in_a_whole_model_or_nothing() {
         trained.predict(1.5, -0.5).unwrap()
     );
 }
+
+#[test]
+fn a_refused_value_typed_on_the_page_keeps_the_previous_one_but_a_link_falls_back_to_the_default() {
+    let mut pg = session("dataset=circle&lr=0.1&opt=adam(0.8,0.99,1e-7)&clip=2");
+    let bad = pg
+        .to_query()
+        .replace("lr=0.1", "lr=NaN")
+        .replace("clip=2", "clip=-5");
+    let change = pg.set_query(&bad).unwrap();
+    let keys: Vec<&str> = change.notices.iter().map(|n| n.key.as_str()).collect();
+    assert_eq!(keys, ["lr", "clip"]);
+    assert_eq!(change.notices[0].fallback, "0.1");
+    assert_eq!(change.notices[1].fallback, "2");
+    let now = pg.to_query();
+    assert!(now.contains("lr=0.1&") && now.contains("clip=2"), "{now}");
+    // The same bad values in a link that opens the page: the defaults.
+    let fresh = Playground::from_query(&bad).unwrap();
+    assert!(
+        fresh.to_query().contains("lr=0.03&"),
+        "{}",
+        fresh.to_query()
+    );
+}

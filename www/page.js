@@ -156,10 +156,35 @@ export class Page {
       el('li', { 'data-key': n.key }, el('b', {}, n.field), ` (${n.key}=${n.value}): ${n.reason} — using `, el('code', {}, n.fallback || 'the default'), '.'));
     box.replaceChildren(
       el('button', { type: 'button', class: 'close', title: 'Dismiss', onclick: () => { box.hidden = true; } }, '×'),
-      el('span', {}, notices.length === 1 ? 'One setting could not be used and fell back to its default:' : `${notices.length} settings could not be used and fell back to their defaults:`),
+      el('span', {}, notices.length === 1 ? 'One setting could not be used (a link falls back to the default, a change on the page keeps the value it had):' : `${notices.length} settings could not be used (a link falls back to the defaults, a change on the page keeps the values it had):`),
       el('ul', {}, items),
     );
     box.hidden = false;
+    this.markFields(notices);
+  }
+
+  /** Each refused value is also explained beside its own control, until that control is changed. */
+  markFields(notices) {
+    for (const n of notices) {
+      const control = document.querySelector(`:is(input, select)[data-key="${CSS.escape(n.key)}"]`) || $(`p-${n.key}`) || $(n.key.replace(/_/g, '-'));
+      if (!control || control.type === 'hidden') continue;
+      const id = `field-error-${n.key}`;
+      let hint = $(id);
+      if (!hint) {
+        hint = el('span', { id, class: 'field-error', role: 'alert' });
+        control.after(hint);
+        control.addEventListener('input', () => this.unmarkField(control, hint), { once: true });
+      }
+      hint.textContent = `${n.reason}; kept ${n.fallback || 'the default'}`;
+      control.setAttribute('aria-invalid', 'true');
+      control.setAttribute('aria-describedby', id);
+    }
+  }
+
+  unmarkField(control, hint) {
+    control.removeAttribute('aria-invalid');
+    control.removeAttribute('aria-describedby');
+    hint.remove();
   }
 
   onMessage(msg) {

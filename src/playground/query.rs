@@ -197,6 +197,16 @@ fn shorten(value: &str) -> String {
 /// Parses a query (with or without the leading `?`). Never fails: bad fields keep their
 /// defaults and are reported, unknown keys are ignored and reported.
 pub fn parse(query: &str) -> (UrlState, Vec<Notice>) {
+    parse_with_fallback(query, None)
+}
+
+/// As [`parse`], but a field whose new value is refused keeps its value in `previous` instead
+/// of the default: a value typed into the page that cannot be used changes nothing.
+pub fn parse_over(query: &str, previous: &UrlState) -> (UrlState, Vec<Notice>) {
+    parse_with_fallback(query, Some(previous))
+}
+
+fn parse_with_fallback(query: &str, previous: Option<&UrlState>) -> (UrlState, Vec<Notice>) {
     let query = query.trim().trim_start_matches('?');
     let pairs: Vec<(String, String)> = query
         .split('&')
@@ -225,6 +235,11 @@ pub fn parse(query: &str) -> (UrlState, Vec<Notice>) {
         if let Some((k, v)) = pairs.iter().rev().find(|(k, _)| f.answers_to(k))
             && let Err(reason) = f.apply(&mut state, v)
         {
+            if let Some(previous) = previous {
+                // The previous value was valid when it was set; should it not be now, the
+                // default stays.
+                let _ = f.apply(&mut state, &f.value(previous));
+            }
             notices.push(Notice {
                 key: k.clone(),
                 field: f.field.into(),

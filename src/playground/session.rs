@@ -12,7 +12,7 @@
 use super::config::{PlaygroundConfig, ViewSettings};
 use super::messages::{ConfigChange, Confusion, GalleryGuess, SessionState, StepReport};
 use super::prepare::{DataSource, Prepared, prepare};
-use super::query::{self, Notice};
+use super::query::{self, Notice, UrlState};
 use super::render::Renderer;
 use super::run::{HISTORY_STRIDE, Position, Run};
 use super::score::{Scorer, metric_for};
@@ -267,7 +267,11 @@ impl Playground {
 
     /// Applies a whole query (config and view).
     pub fn set_query(&mut self, query: &str) -> Result<ConfigChange, NnError> {
-        let (state, notices) = query::parse(query);
+        let previous = UrlState {
+            config: self.config.clone(),
+            view: self.view,
+        };
+        let (state, notices) = query::parse_over(query, &previous);
         let mut change = self.set_config(state.config)?;
         change.view_changed = state.view != self.view;
         self.view = state.view;
