@@ -17,7 +17,8 @@
 //!   - `pictures.rs`: the points, the plane, neuron and gallery pictures, the network graph;
 //!   - `points.rs`: points placed by hand; `csv_import.rs`: training on a CSV file.
 //!   - [`race`]: the optimizer race's lanes (`race=`) and a race built from the session;
-//!     [`stepping`]: one mini-batch steps and the `stop_epoch=`/`patience=` stop rules.
+//!     [`stepping`]: one mini-batch steps and the `stop_epoch=`/`patience=` stop rules;
+//!     [`landscape`]: the loss landscape's plane through the current weights and the path.
 //! - [`render`]: RGBA pictures of the output plane, the neurons and the features.
 //! - [`options`](mod@options): every menu option, limit and tooltip for the page.
 //! - [`speed`]: how much the page trains per displayed frame.
@@ -35,6 +36,7 @@ pub mod config;
 mod csv_import;
 mod health;
 mod inspector;
+pub mod landscape;
 mod messages;
 mod model_export;
 pub mod options;

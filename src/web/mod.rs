@@ -16,6 +16,7 @@ use wasm_bindgen::prelude::*;
 
 mod health;
 mod inspector;
+mod landscape;
 mod race;
 mod stepping;
 

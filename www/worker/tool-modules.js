@@ -2,3 +2,4 @@
 import './race.js';
 import './inspector.js';
 import './health.js';
+import './landscape.js';
