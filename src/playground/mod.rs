@@ -18,7 +18,8 @@
 //!   - `points.rs`: points placed by hand; `csv_import.rs`: training on a CSV file.
 //!   - [`race`]: the optimizer race's lanes (`race=`) and a race built from the session;
 //!     [`stepping`]: one mini-batch steps and the `stop_epoch=`/`patience=` stop rules;
-//!     [`landscape`]: the loss landscape's plane through the current weights and the path.
+//!     [`landscape`]: the loss landscape's plane through the current weights and the path;
+//!     [`lessons`]: the guided lessons' table (texts, link fields, goals) and `lesson=`.
 //! - [`render`]: RGBA pictures of the output plane, the neurons and the features.
 //! - [`options`](mod@options): every menu option, limit and tooltip for the page.
 //! - [`speed`]: how much the page trains per displayed frame.
@@ -37,6 +38,7 @@ mod csv_import;
 mod health;
 mod inspector;
 pub mod landscape;
+pub mod lessons;
 mod messages;
 mod model_export;
 pub mod options;

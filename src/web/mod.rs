@@ -17,6 +17,7 @@ use wasm_bindgen::prelude::*;
 mod health;
 mod inspector;
 mod landscape;
+mod lessons;
 mod race;
 mod stepping;
 

@@ -3,3 +3,4 @@ import './race.js';
 import './inspector.js';
 import './health.js';
 import './landscape.js';
+import './lessons.js';
