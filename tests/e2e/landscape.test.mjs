@@ -123,3 +123,35 @@ test('landscape: the centre is the training loss, the path grows, the grid refin
   assert.ok(inked > 0.5, `the map is mostly empty (${inked})`);
   assert.deepEqual(page.errors, []);
 });
+
+test('landscape: frames per second with a larger network and more points (printed, not asserted)', async () => {
+  const page = await pg.open('dataset=spiral&points=1000&layers=8,8,8,8&tool=landscape');
+  await page.waitForSelector('#landscape-map');
+  await until(async () => attr(page, '#landscape-map', 'data-res'));
+  const closed = async () => {
+    await page.click('#tool-tab-landscape'); // closes the panel
+    await page.click('#play');
+    await page.waitForTimeout(500);
+    const fps = await framesPerSecond(page, 3000);
+    const steps = await page.evaluate(() => window.nnplay.stats().steps);
+    await pause(page);
+    return { fps, steps };
+  };
+  await page.click('#play');
+  await page.waitForTimeout(500);
+  const s0 = await page.evaluate(() => window.nnplay.stats().steps);
+  const open = await framesPerSecond(page, 3000);
+  const s1 = await page.evaluate(() => window.nnplay.stats().steps);
+  const res = await attr(page, '#landscape-map', 'data-res');
+  await screenshot(page, 'landscape-4-spiral-deep');
+  await pause(page);
+  const c0 = await page.evaluate(() => window.nnplay.stats().steps);
+  const off = await closed();
+  console.log(`spiral, 1000 points, 4×8 tanh: ${open.toFixed(1)} frames/s with the landscape open (grid ${res}×${res}, ${s1 - s0} steps in 3 s) vs ${off.fps.toFixed(1)} frames/s closed (${off.steps - c0} steps in 3.5 s)`);
+  assert.deepEqual(page.errors, []);
+});
+
+async function pause(page) {
+  if ((await page.getAttribute('#play', 'aria-pressed')) === 'true') await page.click('#play');
+  await until(async () => (await page.getAttribute('#play', 'aria-pressed')) === 'false');
+}

@@ -196,10 +196,10 @@ registerTool('landscape', {
       }
     }
   },
-  frame(s, msg, transfer) {
+  frame(s) {
     const L = landscapeOf(s);
     if (!L.land) {
-      msg.landscape = { id: L.id, error: L.error };
+      self.postMessage({ type: 'landscape', landscape: { id: L.id, error: L.error } });
       return;
     }
     try {
@@ -207,11 +207,13 @@ registerTool('landscape', {
       L.land.record(s.pg);
       const more = plan(s, L);
       const from = more && s.playing ? work(s, L, PLAY_BUDGET_MS) : L.pass.next;
-      msg.landscape = payload(L, from);
-      transfer.push(msg.landscape.values.buffer);
+      // A message of its own, not a part of the frame: the page draws only the newest frame it
+      // has, but it handles every message, so no cell is lost.
+      const part = payload(L, from);
+      if (part.values.length || part.from === 0 || s.playing) self.postMessage({ type: 'landscape', landscape: part }, [part.values.buffer]);
       scheduleIdle(s);
     } catch (err) {
-      msg.landscape = { id: L.id, error: errorMessage(err) };
+      self.postMessage({ type: 'landscape', landscape: { id: L.id, error: errorMessage(err) } });
     }
   },
 });

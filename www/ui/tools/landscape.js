@@ -11,7 +11,7 @@ import { el } from '../tooltip.js';
 const VIRIDIS = ['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c', '#28ae80', '#5ec962', '#addc30', '#fde725'];
 const SPANS = [0.1, 0.25, 0.5, 1, 2, 5];
 const LEVELS = 10;
-const W = 520;
+const W = 540;
 const H = 440;
 const MAP = { left: 52, top: 14, size: 380 };
 const BAR = { left: MAP.left + MAP.size + 26, width: 16 };
@@ -131,6 +131,7 @@ class LandscapePanel {
     this.centre = el('output', { id: 'landscape-centre', class: 'ls-big' }, '–');
     this.lowest = el('output', { id: 'landscape-lowest' }, '–');
     this.pathInfo = el('output', { id: 'landscape-path' }, '–');
+    this.pathNote = el('p', { class: 'ls-note', id: 'landscape-path-note' });
     this.progress = el('span', { id: 'landscape-progress', class: 'ls-progress', 'aria-live': 'polite' });
     this.pointer = el('p', { class: 'ls-pointer', id: 'landscape-pointer' });
     this.status = el('p', { class: 'ls-status', id: 'landscape-status', role: 'status' });
@@ -151,7 +152,8 @@ class LandscapePanel {
           el('div', { class: 'ls-nums' },
             num('Loss at the centre (current weights)', this.centre, 'The training loss at α = β = 0: the same number as "Training loss" above'),
             num('Lowest on this slice', this.lowest, 'The smallest loss on the map and where it is'),
-            num('Path', this.pathInfo, 'Steps drawn, and how much of their movement the plane can show')),
+            num('Path', this.pathInfo, 'Steps drawn, and how much of their movement the plane can show'),
+            this.pathNote),
           this.progress,
           this.status)),
     );
@@ -453,7 +455,7 @@ class LandscapePanel {
       ctx.fillText(fmt(v), BAR.left + BAR.width + 6, yy);
     }
     ctx.save();
-    ctx.translate(BAR.left + BAR.width + 52, top + h / 2);
+    ctx.translate(W - 10, top + h / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textAlign = 'center';
     ctx.font = '12px system-ui, sans-serif';
@@ -482,6 +484,10 @@ class LandscapePanel {
     this.pathInfo.textContent = n > 1
       ? `${n} steps drawn · up to ${Math.round(off * 100)} % of the movement is off this plane`
       : 'press play to draw it';
+    // Two random directions among many weights hold little of any one path: say so, in words.
+    this.pathNote.textContent = n > 1 && off > 0.9
+      ? 'The path looks short because the optimizer mostly moves in directions this plane does not contain: two random directions show a slice, not the route. The map still shows the valley the weights sit in.'
+      : '';
     const f = this.filling;
     this.progress.textContent = f && f.done < f.values.length
       ? `Computing a ${f.res} × ${f.res} grid: ${Math.round((100 * f.done) / f.values.length)} %`
