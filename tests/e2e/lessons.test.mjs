@@ -85,3 +85,20 @@ test('lessons: XOR needs a hidden layer, step by step', async () => {
   assert.deepEqual(page.errors, []);
   assert.deepEqual(again.errors, []);
 });
+
+test('lessons: a shared link opens a step; the too-large learning rate diverges and the page says so', async () => {
+  const page = await pg.open('tool=lessons&lesson=3.3');
+  await page.waitForSelector('#lesson-apply');
+  await until(async () => (await page.textContent('#lesson-counter')).includes('Step 3 of 3'));
+  assert.match(await page.textContent('#lesson-title'), /learning rate/);
+  await page.click('#lesson-apply');
+  await until(async () => (await page.evaluate(() => new URLSearchParams(location.search).get('lr'))) === '3');
+  await until(async () => (await goalState(page)) === 'working');
+  await page.click('#play');
+  await until(async () => (await goalState(page)) === 'done');
+  const message = await page.textContent('#message');
+  assert.match(message, /diverg/i);
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
+  await screenshot(page, 'lessons-4-diverged');
+  assert.deepEqual(page.errors, []);
+});
