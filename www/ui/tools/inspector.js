@@ -13,7 +13,10 @@ function loadStyle() {
   styled = true;
   const link = document.createElement('link');
   link.rel = 'stylesheet';
-  link.href = new URL('./inspector.css', import.meta.url).href;
+  // From the bundle (www/dist/, which holds no style sheets of the panels) the sheet is found
+  // from the page's address; from the sources it is beside this module.
+  const here = import.meta.url.includes('/ui/tools/');
+  link.href = (here ? new URL('./inspector.css', import.meta.url) : new URL('www/ui/tools/inspector.css', document.baseURI)).href;
   document.head.append(link);
 }
 

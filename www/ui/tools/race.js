@@ -22,7 +22,10 @@ function loadCss() {
   cssLoaded = true;
   const link = document.createElement('link');
   link.rel = 'stylesheet';
-  link.href = new URL('./race.css', import.meta.url).href;
+  // From the bundle (www/dist/, which holds no style sheets of the panels) the sheet is found
+  // from the page's address; from the sources it is beside this module.
+  const here = import.meta.url.includes('/ui/tools/');
+  link.href = (here ? new URL('./race.css', import.meta.url) : new URL('www/ui/tools/race.css', document.baseURI)).href;
   document.head.append(link);
 }
 
