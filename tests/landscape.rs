@@ -148,6 +148,21 @@ fn a_seed_gives_the_same_grid_and_another_seed_another() {
         land.grid_row(x.view(), y.view(), 7, 2.0, 5).unwrap(),
         a.values[5 * 7..6 * 7].to_vec()
     );
+    // So is any run of cells, across row ends, and a run past the end is cut at the end.
+    assert_eq!(
+        land.grid_cells(x.view(), y.view(), 7, 2.0, 10, 9).unwrap(),
+        a.values[10..19].to_vec()
+    );
+    assert_eq!(
+        land.grid_cells(x.view(), y.view(), 7, 2.0, 45, 100)
+            .unwrap(),
+        a.values[45..].to_vec()
+    );
+    assert!(
+        land.grid_cells(x.view(), y.view(), 7, 2.0, 60, 5)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// Each unit's direction has the norm of that unit's incoming weights (Li et al.'s filter

@@ -251,6 +251,8 @@ pub struct ViewSettings {
     pub stop_epoch: Option<u32>,
     /// Pause when the test loss has not improved for this many epochs (`patience=`).
     pub patience: Option<u32>,
+    /// The guided lesson's step the lessons panel shows (`lesson=2.3`; `None`: the list).
+    pub lesson: Option<super::lessons::LessonRef>,
 }
 
 // The head rule (what `auto` means per task, which pairs suit it) is the library's, shared with

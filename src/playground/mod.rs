@@ -18,7 +18,9 @@
 //!   - [`digitpad`]: the digits lab (the drawing pad's reading, mistakes, weight tiles);
 //!   - `points.rs`: points placed by hand; `csv_import.rs`: training on a CSV file.
 //!   - [`race`]: the optimizer race's lanes (`race=`) and a race built from the session;
-//!     [`stepping`]: one mini-batch steps and the `stop_epoch=`/`patience=` stop rules.
+//!     [`stepping`]: one mini-batch steps and the `stop_epoch=`/`patience=` stop rules;
+//!     [`landscape`]: the loss landscape's plane through the current weights and the path;
+//!     [`lessons`]: the guided lessons' table (texts, link fields, goals) and `lesson=`.
 //! - [`render`]: RGBA pictures of the output plane, the neurons and the features.
 //! - [`options`](mod@options): every menu option, limit and tooltip for the page.
 //! - [`speed`]: how much the page trains per displayed frame.
@@ -37,6 +39,8 @@ mod csv_import;
 pub mod digitpad;
 mod health;
 mod inspector;
+pub mod landscape;
+pub mod lessons;
 mod messages;
 mod model_export;
 pub mod options;

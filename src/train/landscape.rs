@@ -201,6 +201,26 @@ impl Landscape {
             .collect())
     }
 
+    /// Cells `start..start + count` of [`Landscape::grid`] in its row-major order (clamped to
+    /// the grid), so a caller on a frame budget can stop in the middle of a row: one row of a
+    /// large training set can take longer than a display frame.
+    pub fn grid_cells(
+        &self,
+        x: ArrayView2<f32>,
+        y: ArrayView2<f32>,
+        res: usize,
+        span: f32,
+        start: usize,
+        count: usize,
+    ) -> Result<Vec<f32>, NnError> {
+        let coords = grid_coords(res, span)?;
+        let end = start.saturating_add(count).min(res * res);
+        let mut probe = Probe::new(self, x, y)?;
+        Ok((start.min(end)..end)
+            .map(|i| probe.loss(self, coords[i % res], coords[i / res]))
+            .collect())
+    }
+
     /// Places `weights` on the plane: the (α, β) whose θ + α·d₁ + β·d₂ is nearest to it (least
     /// squares, solved through the 2 × 2 Gram matrix because the directions are not orthogonal
     /// in general), and how far off the plane it is.

@@ -17,6 +17,8 @@ use wasm_bindgen::prelude::*;
 mod digitpad;
 mod health;
 mod inspector;
+mod landscape;
+mod lessons;
 mod race;
 mod stepping;
 

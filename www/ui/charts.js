@@ -166,12 +166,14 @@ export class ConfusionView {
 
 /** Writes the loss and metric numbers of a step report into the score board. */
 export function showScores(report, metric) {
-  const put = (id, text) => {
+  const put = (id, text, value) => {
     const node = document.getElementById(id);
     if (node.textContent !== text) node.textContent = text;
+    // The unrounded number, for tools and tests that compare with it.
+    if (value !== undefined) node.dataset.value = String(value);
   };
-  put('test-loss', fmtLoss(report.test_loss));
-  put('train-loss', fmtLoss(report.train_loss));
+  put('test-loss', fmtLoss(report.test_loss), report.test_loss);
+  put('train-loss', fmtLoss(report.train_loss), report.train_loss);
   put('test-metric', fmtMetric(report.test_metric, metric));
   put('train-metric', fmtMetric(report.train_metric, metric));
 }

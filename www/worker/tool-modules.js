@@ -2,3 +2,5 @@
 import './race.js';
 import './inspector.js';
 import './health.js';
+import './landscape.js';
+import './lessons.js';

@@ -471,6 +471,21 @@ const TRAILING: &[Own] = &[
         },
     },
     Own {
+        key: "lesson",
+        field: "lesson step",
+        description: "The guided lesson and step the lessons panel shows, lesson.step (e.g. 2.1; empty: the list).",
+        view: true,
+        get: |s| s.view.lesson.map(|l| l.to_string()).unwrap_or_default(),
+        set: |s, t| {
+            s.view.lesson = if t.trim().is_empty() {
+                None
+            } else {
+                Some(t.parse()?)
+            };
+            Ok(())
+        },
+    },
+    Own {
         key: "showtest",
         field: "show test data",
         description: "Draw the test points too.",

@@ -22,6 +22,7 @@ function loadCss() {
   cssLoaded = true;
   const link = document.createElement('link');
   link.rel = 'stylesheet';
+  // Beside this module: www/ui/tools/ for the sources, www/dist/ for the bundle (scripts/bundle.mjs copies it).
   link.href = new URL('./race.css', import.meta.url).href;
   document.head.append(link);
 }
