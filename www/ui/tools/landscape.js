@@ -22,8 +22,6 @@ function loadCss() {
   cssLoaded = true;
   const link = document.createElement('link');
   link.rel = 'stylesheet';
-  // From the sources the sheet is beside this module; from the bundle (www/dist/, which holds
-  // no style sheets of the panels) it is found from the page's address.
   // Beside this module: www/ui/tools/ for the sources, www/dist/ for the bundle (scripts/bundle.mjs copies it).
   link.href = new URL('./landscape.css', import.meta.url).href;
   document.head.append(link);
