@@ -148,15 +148,17 @@ export class Page {
     $('message').hidden = true;
   }
 
-  /** The fields of a link that could not be used, and what the page used instead. */
-  showNotices(notices) {
+  /** The fields of a link (`fromLink`) or of a change on the page that could not be used, and what the page used instead. */
+  showNotices(notices, fromLink = false) {
     const box = $('notices');
     if (!notices || !notices.length) return;
     const items = notices.map((n) =>
       el('li', { 'data-key': n.key }, el('b', {}, n.field), ` (${n.key}=${n.value}): ${n.reason} — using `, el('code', {}, n.fallback || 'the default'), '.'));
     box.replaceChildren(
       el('button', { type: 'button', class: 'close', title: 'Dismiss', onclick: () => { box.hidden = true; } }, '×'),
-      el('span', {}, notices.length === 1 ? 'One setting could not be used (a link falls back to the default, a change on the page keeps the value it had):' : `${notices.length} settings could not be used (a link falls back to the defaults, a change on the page keeps the values it had):`),
+      el('span', {}, fromLink
+        ? (notices.length === 1 ? 'One setting of the link could not be used and fell back to its default:' : `${notices.length} settings of the link could not be used and fell back to their defaults:`)
+        : (notices.length === 1 ? 'One setting could not be used and kept the value it had:' : `${notices.length} settings could not be used and kept the values they had:`)),
       el('ul', {}, items),
     );
     box.hidden = false;
@@ -194,7 +196,7 @@ export class Page {
         performance.mark('nnplay-worker-ready');
         document.body.dataset.wasm = msg.build;
         $('steps-per-sec').title = `Training runs in ${BUILDS[msg.build].name}`;
-        this.showNotices(msg.notices);
+        this.showNotices(msg.notices, true);
         this.applyDescription(msg);
         break;
       case 'config':
