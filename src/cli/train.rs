@@ -28,7 +28,13 @@ pub fn run(args: Box<TrainArgs>) -> Result<(), CliError> {
         Some(value) => load_config(value)?,
         None => PlaygroundConfig::default(),
     };
+    // A value out of range is the command line's fault once the flags are in (exit 2); a
+    // --config file that is out of range on its own is a data error (exit 1).
+    let file_was_valid = config.validate().is_ok();
     apply_flags(&mut config, &args)?;
+    if file_was_valid && let Err(e) = config.validate() {
+        return Err(CliError::usage(e.to_string()));
+    }
     if args.epochs == 0 {
         return Err(CliError::usage("--epochs must be at least 1"));
     }
