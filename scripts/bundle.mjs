@@ -11,7 +11,7 @@
 //   boot.js, main.js + shared chunks  the page (boot.js starts the worker and the wasm download)
 //   worker.js, links-worker.js        the two workers, each one self-contained file
 //   style.css                         the page's style sheet
-//   <tool>.css                        each teaching panel's sheet, loaded when it opens
+//   <tool>.css, digitpad.css          each teaching panel's sheet and the digits lab's, loaded when it opens
 // The teaching-tool panels (www/ui/tools/) are imported on first open, so they become chunks
 // that are not part of the start-up download. The wasm-bindgen glue (www/pkg*/) is imported by
 // URL at run time, one of two builds, so it is never bundled.
@@ -55,13 +55,14 @@ function bundleTime() {
   }
 }
 
-/** Each panel's style sheet, www/ui/tools/<tool>.css → www/dist/<tool>.css: a panel loads it
+/** Each panel's style sheet, www/ui/tools/<tool>.css → www/dist/<tool>.css (and the digits lab's): a panel loads it
  * from beside its own module (`new URL('./<tool>.css', import.meta.url)`), which is
  * www/ui/tools/ for the sources and www/dist/ for the bundle's chunks. */
 function toolStyles() {
   const dir = join(WWW, 'ui', 'tools');
   const sheets = readdirSync(dir).filter((f) => f.endsWith('.css'));
-  return Object.fromEntries(sheets.map((f) => [f.slice(0, -4), `www/ui/tools/${f}`]));
+  // The digits lab is loaded on first use the same way, from www/ui/.
+  return { ...Object.fromEntries(sheets.map((f) => [f.slice(0, -4), `www/ui/tools/${f}`])), digitpad: 'www/ui/digitpad.css' };
 }
 
 /** Builds www/dist/ from www/. */

@@ -9,6 +9,7 @@
 // keeps training and skips the pictures until the page catches up.
 import { loadBuild, preloadGlue } from './wasm-build.js';
 import { FrameClock } from './worker/clock.js';
+import { errorMessage, parse } from './worker/common.js';
 import { fetchDataFile } from './worker/data.js';
 import { FEATURE_RES, buildFrame } from './worker/frame.js';
 import { toolFrame, toolHandlers, toolStep } from './worker/tools.js';
@@ -34,8 +35,6 @@ const FAST_SHARE_MIN = 0.15;
 /** The largest `step` call (the session's limit, Rust's MAX_STEP_BATCHES). */
 const MAX_BATCHES = 100000;
 
-const parse = (json) => (json == null ? null : JSON.parse(json));
-const errorMessage = (err) => (err instanceof Error ? err.message : String(err));
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 
 /** The worker's whole state: the session, what the page has been sent, and the pacing. */

@@ -3,7 +3,7 @@
 // secondary controls, and the page fits a projector at 1366×768 and 1920×1080.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readNumber, screenshot, startPlayground, until } from './helpers.mjs';
+import { pointCount, readNumber, screenshot, startPlayground, until } from './helpers.mjs';
 
 let pg;
 before(async () => {
@@ -132,12 +132,6 @@ test('a link with present=1 opens in presenter mode on a 1920×1080 projector', 
   await screenshot(page, 'classroom-present-1920');
   assert.deepEqual(page.errors, []);
 });
-
-/** Training + test points the draw panel reports ("N training and M test points."). */
-async function pointCount(page) {
-  const m = ((await page.textContent('#draw-status')) || '').match(/([\d,]+) training and ([\d,]+) test/);
-  return m ? Number(m[1].replace(/,/g, '')) + Number(m[2].replace(/,/g, '')) : -1;
-}
 
 test('the plane by keyboard: arrows move a cursor with the prediction read out, Enter places a point, Delete removes it', async () => {
   const page = await pg.open('dataset=circle');

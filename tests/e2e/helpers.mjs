@@ -187,3 +187,23 @@ export async function until(fn, { timeoutMs = 120_000, intervalMs = 250 } = {}) 
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** Pauses training if it plays and waits until the step counter stops (frames on their way arrive). */
+export async function pauseAndSettle(page) {
+  if ((await page.getAttribute('#play', 'aria-pressed')) === 'true') await page.click('#play');
+  await until(async () => (await page.getAttribute('#play', 'aria-pressed')) === 'false');
+  let last = await readNumber(page, '#step-count');
+  await until(async () => {
+    await page.waitForTimeout(300);
+    const now = await readNumber(page, '#step-count');
+    const stable = now === last;
+    last = now;
+    return stable;
+  });
+}
+
+/** Training + test points the draw panel reports ("N training and M test points."), -1 when it says none. */
+export async function pointCount(page) {
+  const m = ((await page.textContent('#draw-status')) || '').match(/([\d,]+) training and ([\d,]+) test/);
+  return m ? Number(m[1].replace(/,/g, '')) + Number(m[2].replace(/,/g, '')) : -1;
+}

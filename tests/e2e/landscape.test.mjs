@@ -6,7 +6,7 @@
 // the panel open while training, counted with requestAnimationFrame over 3 s.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readNumber, screenshot, startPlayground, until } from './helpers.mjs';
+import { pauseAndSettle, readNumber, screenshot, startPlayground, until } from './helpers.mjs';
 
 let pg;
 before(async () => {
@@ -15,19 +15,6 @@ before(async () => {
 after(async () => {
   await pg?.close();
 });
-
-async function pauseAndSettle(page) {
-  if ((await page.getAttribute('#play', 'aria-pressed')) === 'true') await page.click('#play');
-  await until(async () => (await page.getAttribute('#play', 'aria-pressed')) === 'false');
-  let last = await readNumber(page, '#step-count');
-  await until(async () => {
-    await page.waitForTimeout(300);
-    const now = await readNumber(page, '#step-count');
-    const stable = now === last;
-    last = now;
-    return stable;
-  });
-}
 
 const attr = async (page, sel, name) => {
   const v = await page.getAttribute(sel, name);

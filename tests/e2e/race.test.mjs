@@ -7,7 +7,7 @@
 // the 4-lane race's steps/s per lane in the same run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readNumber, screenshot, startPlayground, until, waitForReady } from './helpers.mjs';
+import { pauseAndSettle, readNumber, screenshot, startPlayground, until, waitForReady } from './helpers.mjs';
 
 let pg;
 before(async () => {
@@ -36,19 +36,6 @@ async function lanes(page) {
 }
 
 const linkValue = (page, key) => page.evaluate((k) => new URLSearchParams(location.search).get(k), key);
-
-async function pauseAndSettle(page) {
-  if ((await page.getAttribute('#play', 'aria-pressed')) === 'true') await page.click('#play');
-  await until(async () => (await page.getAttribute('#play', 'aria-pressed')) === 'false');
-  let last = await readNumber(page, '#step-count');
-  await until(async () => {
-    await page.waitForTimeout(300);
-    const now = await readNumber(page, '#step-count');
-    const stable = now === last;
-    last = now;
-    return stable;
-  });
-}
 
 test('race: the preset races SGD, momentum and Adam from identical weights in lock-step', async () => {
   const page = await pg.open('dataset=circle');

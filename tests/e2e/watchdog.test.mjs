@@ -3,7 +3,7 @@
 // student's hand-placed points. The hang is real: the test blocks the worker's thread.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readNumber, screenshot, startPlayground, until } from './helpers.mjs';
+import { pointCount, readNumber, screenshot, startPlayground, until } from './helpers.mjs';
 
 let pg;
 before(async () => {
@@ -12,11 +12,6 @@ before(async () => {
 after(async () => {
   await pg?.close();
 });
-
-async function pointCount(page) {
-  const m = ((await page.textContent('#draw-status')) || '').match(/([\d,]+) training and ([\d,]+) test/);
-  return m ? Number(m[1].replace(/,/g, '')) + Number(m[2].replace(/,/g, '')) : -1;
-}
 
 test('a stuck worker is noticed, and a restart keeps the settings and the drawn points', async () => {
   const page = await pg.open('dataset=circle&layers=5,3&lr=0.1');

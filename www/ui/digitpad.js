@@ -4,7 +4,7 @@
 // scaled in Rust the way the set's images were made), a "use a test image" picker for those who
 // cannot draw, and the first layer's weights as one image per hidden unit. The page loads this
 // module the first time an image set is chosen; the worker (www/worker/digits.js) answers.
-import { el } from './tooltip.js';
+import { el, loadStyle } from './tooltip.js';
 import { fmtCount } from './format.js';
 
 const PAD = 224; // the pad's pixels: what the worker reads, and its CSS size on a wide screen
@@ -12,21 +12,10 @@ const PEN = 0.1; // pen width as a share of the pad: strokes as thick as the set
 const RATE_MS = 1500; // samples/s is measured over about this long
 const $ = (id) => document.getElementById(id);
 
-let cssLoaded = false;
-function loadCss() {
-  if (cssLoaded) return;
-  cssLoaded = true;
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  // Relative to the page, so it resolves alike from www/ui/ and from the bundle in www/dist/.
-  link.href = new URL('www/ui/digitpad.css', document.baseURI).href;
-  document.head.append(link);
-}
-
 export class DigitsLab {
   /** @param {import('../page.js').Page} page */
   constructor(page) {
-    loadCss();
+    loadStyle(new URL('./digitpad.css', import.meta.url));
     this.page = page;
     this.root = $('digits-lab');
     this.side = 0; // the data's image side (8 or 28)

@@ -39,6 +39,21 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+const sheets = new Set();
+
+/** Adds the style sheet at `href` (a URL) to the page once: the panels loaded on first open
+ * bring their own (`loadStyle(new URL('./race.css', import.meta.url))`, found beside the module
+ * in www/ui/ and, copied there by scripts/bundle.mjs, in www/dist/). */
+export function loadStyle(href) {
+  const url = String(href);
+  if (sheets.has(url)) return;
+  sheets.add(url);
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = url;
+  document.head.append(link);
+}
+
 /**
  * A small editor popup next to the pointer for a number (a weight or a bias). Calls `onSet`
  * with the number typed; Escape or a click elsewhere closes it.

@@ -3,11 +3,11 @@
 // thumbnails, the points and the gallery images), the confusion counts and the new history
 // rows. Every buffer is a fresh copy and is transferred, not cloned.
 
+import { errorMessage, parse } from './common.js';
+
 const BOUNDARY_RES = 100; // the plot is ≥ 100×100; CSS scales it up smoothly
 const NEURON_RES = 32;
 export const FEATURE_RES = 32;
-
-const parse = (json) => (json == null ? null : JSON.parse(json));
 
 /**
  * Builds one frame message from `pg` after a step. `parts` says which rarely changing parts
@@ -53,7 +53,7 @@ export function buildFrame(pg, { state, report, error, playing, structure, stati
       msg.neurons = { res: NEURON_RES, rgba: pg.render_neurons(NEURON_RES) };
       transfer.push(msg.neurons.rgba.buffer);
     } catch (err) {
-      msg.error = msg.error || (err instanceof Error ? err.message : String(err));
+      msg.error = msg.error || errorMessage(err);
     }
   }
   if (state && state.task !== 'regression') msg.confusion = parse(pg.confusion_json());

@@ -6,6 +6,7 @@
 // plays, coarse grids (PLAY_RES²) re-centred on the newest weights each time one is done; when
 // training is paused, a coarse grid first and then a fine one (IDLE_RES²), filled by a loop of
 // its own between messages, and nothing more once it is done.
+import { errorMessage } from './common.js';
 import { registerTool } from './tools.js';
 
 const PLAY_RES = 15;
@@ -27,10 +28,6 @@ function fit(want, ms, msPerCell) {
   let res = want;
   while (res > 5 && res * res * msPerCell > ms) res -= 2;
   return res;
-}
-
-function errorMessage(err) {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** The session's landscape state, (re)built when there is none or the network's layout changed. */

@@ -6,12 +6,12 @@
 // Each frame adds every lane's boundary (small, RGBA) to the frame message, and posts the
 // lanes' new epoch records as a separate `race` message: the page draws only the newest frame,
 // but it handles every message, so no record is lost.
+import { errorMessage, parse } from './common.js';
 import { registerTool } from './tools.js';
 
 /** Lane boundaries are small multiples: 64² pixels each, scaled up by CSS. */
 const LANE_RES = 64;
 
-const parse = (json) => (json == null ? null : JSON.parse(json));
 
 /** The race beside a session: { race, id, sent } (records the page has been sent). */
 const races = new WeakMap();
@@ -52,7 +52,7 @@ registerTool('race', {
     try {
       r = raceOf(s);
     } catch (err) {
-      self.postMessage({ type: 'race', error: err instanceof Error ? err.message : String(err) });
+      self.postMessage({ type: 'race', error: errorMessage(err) });
       return;
     }
     const records = r.race.records();

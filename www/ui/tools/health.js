@@ -5,31 +5,11 @@
 // drawing. The samples are measured in Rust (HealthSample, src/playground/health.rs) every few
 // frames while training; this file keeps the last ones and draws.
 
+import { el, loadStyle } from '../tooltip.js';
 const MAX_SAMPLES = 240;
 const COLORS = { w: '#0072b2', g: '#d55e00' };
 const CHART_W = 200;
 const CHART_H = 86;
-
-let styled = false;
-function loadStyle() {
-  if (styled) return;
-  styled = true;
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  // Beside this module: www/ui/tools/ for the sources, www/dist/ for the bundle (scripts/bundle.mjs copies it).
-  link.href = new URL('./health.css', import.meta.url).href;
-  document.head.append(link);
-}
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') node.className = v;
-    else node.setAttribute(k, v);
-  }
-  for (const c of children) if (c != null) node.append(c);
-  return node;
-}
 
 /** A magnitude in a few characters: 0.0123, 4.5e−7. */
 function fmt(v) {
@@ -41,7 +21,7 @@ function fmt(v) {
 }
 
 export function create({ page, root, send }) {
-  loadStyle();
+  loadStyle(new URL('./health.css', import.meta.url));
   return new Health(page, root, send);
 }
 
@@ -51,12 +31,12 @@ class Health {
     this.send = send;
     this.samples = [];
     root.classList.add('hl');
-    this.summary = h('p', { class: 'hl-summary', id: 'health-summary', 'aria-live': 'polite' }, 'Press play: the charts fill in while the network trains.');
-    this.dead = h('p', { class: 'hl-dead', id: 'health-dead' });
-    const swatch = (c, text) => h('span', { class: `hl-key hl-key-${c}` }, h('i', {}), text);
-    const legend = h('div', { class: 'hl-legend' }, swatch('w', '|weights|'), swatch('g', '|gradients ∂L/∂W|'),
-      h('span', { class: 'hl-note' }, 'band: smallest to largest, line: median · log scale, the same for every layer · time runs left to right'));
-    this.grid = h('div', { class: 'hl-grid', id: 'health-grid' });
+    this.summary = el('p', { class: 'hl-summary', id: 'health-summary', 'aria-live': 'polite' }, 'Press play: the charts fill in while the network trains.');
+    this.dead = el('p', { class: 'hl-dead', id: 'health-dead' });
+    const swatch = (c, text) => el('span', { class: `hl-key hl-key-${c}` }, el('i', {}), text);
+    const legend = el('div', { class: 'hl-legend' }, swatch('w', '|weights|'), swatch('g', '|gradients ∂L/∂W|'),
+      el('span', { class: 'hl-note' }, 'band: smallest to largest, line: median · log scale, the same for every layer · time runs left to right'));
+    this.grid = el('div', { class: 'hl-grid', id: 'health-grid' });
     root.append(this.summary, this.dead, legend, this.grid);
     this.layers = [];
   }
@@ -90,18 +70,18 @@ class Health {
     const L = sample.layers.length;
     this.layers = sample.layers.map((layer, l) => {
       const name = l === L - 1 ? 'Output layer' : `Layer ${l + 1}`;
-      const canvas = h('canvas', { role: 'img', class: 'hl-chart' });
+      const canvas = el('canvas', { role: 'img', class: 'hl-chart' });
       const dpr = window.devicePixelRatio || 1;
       canvas.width = Math.round(CHART_W * dpr);
       canvas.height = Math.round(CHART_H * dpr);
-      const value = (q) => h('b', { 'data-q': q, 'data-layer': String(l) });
+      const value = (q) => el('b', { 'data-q': q, 'data-layer': String(l) });
       const wMed = value('wmedian');
       const gMed = value('gmedian');
       const dead = value('dead');
-      const fig = h('figure', { class: 'hl-layer', 'data-layer': String(l) },
-        h('figcaption', {}, `${name} · ${layer.out_dim} ${layer.activation.kind}`), canvas,
-        h('div', { class: 'hl-numbers' }, h('span', {}, 'median |w| ', wMed), h('span', {}, 'median |g| ', gMed),
-          layer.activation.kind === 'relu' ? h('span', {}, 'dead ', dead) : null));
+      const fig = el('figure', { class: 'hl-layer', 'data-layer': String(l) },
+        el('figcaption', {}, `${name} · ${layer.out_dim} ${layer.activation.kind}`), canvas,
+        el('div', { class: 'hl-numbers' }, el('span', {}, 'median |w| ', wMed), el('span', {}, 'median |g| ', gMed),
+          layer.activation.kind === 'relu' ? el('span', {}, 'dead ', dead) : null));
       return { fig, canvas, wMed, gMed, dead, name };
     });
     this.grid.replaceChildren(...this.layers.map((x) => x.fig));

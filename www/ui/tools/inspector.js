@@ -5,28 +5,8 @@
 // (MathML) with the real numbers in place, a sentence under each, and the neurons and links the
 // stage is about highlighted on the network drawing. Every number comes from the library's own
 // passes in the worker (PointInspection, src/playground/inspector.rs); this file only lays out.
+import { el, loadStyle } from '../tooltip.js';
 import { column, fmt, m, math, matrix, mi, mo, mtext, num, partial, row, rowVector, sub, sup, sym } from './math.js';
-
-let styled = false;
-function loadStyle() {
-  if (styled) return;
-  styled = true;
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  // Beside this module: www/ui/tools/ for the sources, www/dist/ for the bundle (scripts/bundle.mjs copies it).
-  link.href = new URL('./inspector.css', import.meta.url).href;
-  document.head.append(link);
-}
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') node.className = v;
-    else node.setAttribute(k, v);
-  }
-  for (const c of children) if (c != null) node.append(c);
-  return node;
-}
 
 const ACT_NAMES = { leaky_relu: 'LeakyReLU', relu: 'ReLU', tanh: 'tanh', sigmoid: 'σ', linear: 'identity', softmax: 'softmax', step: 'step', elu: 'ELU', gelu: 'GELU', swish: 'swish', softplus: 'softplus' };
 const actName = (a) => ACT_NAMES[a.kind] || a.kind;
@@ -40,7 +20,7 @@ const units = (values, q, layer) => column(values, (r) => ({ q, layer, unit: r }
 const eq = () => mo('=');
 
 export function create({ page, root, send }) {
-  loadStyle();
+  loadStyle(new URL('./inspector.css', import.meta.url));
   return new Inspector(page, root, send);
 }
 
@@ -53,27 +33,27 @@ class Inspector {
     this.index = null;
     root.classList.add('insp');
 
-    this.indexInput = h('input', { type: 'number', id: 'inspector-index', min: '0', step: '1', inputmode: 'numeric' });
+    this.indexInput = el('input', { type: 'number', id: 'inspector-index', min: '0', step: '1', inputmode: 'numeric' });
     this.indexInput.addEventListener('input', () => this.pickIndex());
-    this.pointText = h('span', { class: 'insp-point', id: 'inspector-point' });
-    const pick = h('div', { class: 'insp-pick' },
-      h('label', { for: 'inspector-index' }, 'Training point #'), this.indexInput, this.pointText);
-    this.hint = h('p', { class: 'insp-hint' }, 'Click a training point on the output plot (or type its number, ↑ ↓ to move to the next one), then step through what one training step computes for it.');
+    this.pointText = el('span', { class: 'insp-point', id: 'inspector-point' });
+    const pick = el('div', { class: 'insp-pick' },
+      el('label', { for: 'inspector-index' }, 'Training point #'), this.indexInput, this.pointText);
+    this.hint = el('p', { class: 'insp-hint' }, 'Click a training point on the output plot (or type its number, ↑ ↓ to move to the next one), then step through what one training step computes for it.');
 
-    this.prev = h('button', { type: 'button', id: 'inspector-prev', class: 'insp-btn' }, '◀ Previous');
-    this.next = h('button', { type: 'button', id: 'inspector-next', class: 'insp-btn primary' }, 'Next ▶');
-    this.select = h('select', { id: 'inspector-stage' });
-    this.count = h('span', { class: 'insp-count', id: 'inspector-count' });
+    this.prev = el('button', { type: 'button', id: 'inspector-prev', class: 'insp-btn' }, '◀ Previous');
+    this.next = el('button', { type: 'button', id: 'inspector-next', class: 'insp-btn primary' }, 'Next ▶');
+    this.select = el('select', { id: 'inspector-stage' });
+    this.count = el('span', { class: 'insp-count', id: 'inspector-count' });
     this.prev.addEventListener('click', () => this.go(this.stage - 1));
     this.next.addEventListener('click', () => this.go(this.stage + 1));
     this.select.addEventListener('change', () => this.go(Number(this.select.value)));
-    const nav = h('div', { class: 'insp-nav' }, this.prev,
-      h('label', { class: 'insp-stage-label' }, h('span', { class: 'sr' }, 'Stage'), this.select), this.next, this.count);
+    const nav = el('div', { class: 'insp-nav' }, this.prev,
+      el('label', { class: 'insp-stage-label' }, el('span', { class: 'sr' }, 'Stage'), this.select), this.next, this.count);
 
-    this.title = h('h3', { class: 'insp-title', id: 'inspector-title' });
-    this.body = h('div', { class: 'insp-body', id: 'inspector-body' });
-    this.stageBox = h('div', { class: 'insp-stage', 'aria-live': 'polite' }, this.title, this.body);
-    this.main = h('div', { class: 'insp-main' }, nav, this.stageBox);
+    this.title = el('h3', { class: 'insp-title', id: 'inspector-title' });
+    this.body = el('div', { class: 'insp-body', id: 'inspector-body' });
+    this.stageBox = el('div', { class: 'insp-stage', 'aria-live': 'polite' }, this.title, this.body);
+    this.main = el('div', { class: 'insp-main' }, nav, this.stageBox);
     this.main.hidden = true;
     root.append(pick, this.hint, this.main);
 
@@ -161,7 +141,7 @@ class Inspector {
     }
     this.pointText.textContent = this.describePoint(look);
     if (this.select.options.length !== this.stages.length || [...this.select.options].some((o, i) => o.textContent !== this.stages[i].label)) {
-      this.select.replaceChildren(...this.stages.map((s, i) => h('option', { value: String(i) }, s.label)));
+      this.select.replaceChildren(...this.stages.map((s, i) => el('option', { value: String(i) }, s.label)));
     }
     this.select.value = String(this.stage);
     const s = this.stages[this.stage];
@@ -199,7 +179,7 @@ class Inspector {
   }
 
   words(text) {
-    return h('p', { class: 'insp-words' }, text);
+    return el('p', { class: 'insp-words' }, text);
   }
 
   // ---------- the stages ----------

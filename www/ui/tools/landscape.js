@@ -5,7 +5,7 @@
 // of the window, a log scale. The grid is computed in Rust in the worker
 // (www/worker/landscape.js sends it a few cells at a time); this module only draws: colours,
 // contour lines by marching squares, the path.
-import { el } from '../tooltip.js';
+import { el, loadStyle } from '../tooltip.js';
 
 /** Viridis (perceptually uniform, readable with every common colour-vision deficiency). */
 const VIRIDIS = ['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c', '#28ae80', '#5ec962', '#addc30', '#fde725'];
@@ -15,17 +15,6 @@ const W = 540;
 const H = 440;
 const MAP = { left: 52, top: 14, size: 380 };
 const BAR = { left: MAP.left + MAP.size + 26, width: 16 };
-
-let cssLoaded = false;
-function loadCss() {
-  if (cssLoaded) return;
-  cssLoaded = true;
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  // Beside this module: www/ui/tools/ for the sources, www/dist/ for the bundle (scripts/bundle.mjs copies it).
-  link.href = new URL('./landscape.css', import.meta.url).href;
-  document.head.append(link);
-}
 
 const RGB = VIRIDIS.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
 /** The colour of t in [0, 1]. */
@@ -86,7 +75,7 @@ function contour(f, res, level) {
 }
 
 export function create(ctx) {
-  loadCss();
+  loadStyle(new URL('./landscape.css', import.meta.url));
   return new LandscapePanel(ctx);
 }
 

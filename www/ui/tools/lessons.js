@@ -4,19 +4,8 @@
 // the panel says "Done ✓" and offers the next step. The lessons, their link fields and the goal
 // checks are Rust's (src/playground/lessons.rs, sent by www/worker/lessons.js); the link's
 // `lesson=2.1` says which step is shown, so a teacher can share a step.
-import { el } from '../tooltip.js';
+import { el, loadStyle } from '../tooltip.js';
 import { getValue } from '../query.js';
-
-let cssLoaded = false;
-function loadCss() {
-  if (cssLoaded) return;
-  cssLoaded = true;
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  // Beside this module: www/ui/tools/ for the sources, www/dist/ for the bundle (scripts/bundle.mjs copies it).
-  link.href = new URL('./lessons.css', import.meta.url).href;
-  document.head.append(link);
-}
 
 /** `2.3` → { lesson: 2, step: 3 }, or null. */
 function parseRef(text) {
@@ -25,7 +14,7 @@ function parseRef(text) {
 }
 
 export function create(ctx) {
-  loadCss();
+  loadStyle(new URL('./lessons.css', import.meta.url));
   return new LessonsPanel(ctx);
 }
 

@@ -5,7 +5,7 @@
 // the lane's colour, and controls for each lane. The lanes live in the link (`race=`); every
 // edit goes through `page.change`, and Rust validates it. The training is Rust's, in the worker
 // (www/worker/race.js): this module only draws what it sends.
-import { el } from '../tooltip.js';
+import { el, loadStyle } from '../tooltip.js';
 import { getValue, splitList } from '../query.js';
 
 /** Okabe–Ito colours for lanes 1–4: blue, vermillion, bluish green, reddish purple. */
@@ -15,17 +15,6 @@ const MIN_LANES = 2;
 const MAX_LANES = 4;
 const CHART_H = 220;
 const PLOT = { left: 52, right: 14, top: 10, bottom: 34 };
-
-let cssLoaded = false;
-function loadCss() {
-  if (cssLoaded) return;
-  cssLoaded = true;
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  // Beside this module: www/ui/tools/ for the sources, www/dist/ for the bundle (scripts/bundle.mjs copies it).
-  link.href = new URL('./race.css', import.meta.url).href;
-  document.head.append(link);
-}
 
 /** `sgd:0.03,adam(0.8,0.99,1e-7):0.01` → [{ opt, lr }]. */
 function parseLanes(text) {
@@ -49,7 +38,7 @@ function niceTicks(hi, n) {
 
 class RacePanel {
   constructor({ page, root, send }) {
-    loadCss();
+    loadStyle(new URL('./race.css', import.meta.url));
     this.page = page;
     this.send = send;
     this.root = root;
